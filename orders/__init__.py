@@ -1,0 +1,1 @@
+"""The order domain: intake, catalogue, checks, life cycle, edits and messages."""

@@ -1,0 +1,131 @@
+"""What the API returns for orders. Read-only serializers: they document the schema and render.
+
+Personal data is masked in lists always, and in details for staff without ``view_full_phone``
+(the warehouse); a storefront sees its own buyers' data in full.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orders.models import Order
+
+
+def money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, **kwargs)
+
+
+class AddressOutputSerializer(serializers.Serializer):
+    recipient = serializers.CharField()
+    phone = serializers.CharField()
+    province = serializers.CharField()
+    city = serializers.CharField()
+    district = serializers.CharField()
+    street = serializers.CharField()
+    postcode = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class TotalsSerializer(serializers.Serializer):
+    items = money(source="items_total")
+    adjustment = money()
+    shipping = money(source="shipping_fee")
+    total = money()
+
+
+class CustomerBriefSerializer(serializers.Serializer):
+    external_id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    sku = serializers.CharField()
+    product_name = serializers.CharField()
+    size = serializers.CharField()
+    colour = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = money()
+    adjustment = money()
+    line_total = money()
+
+
+class CheckOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    key = serializers.CharField()
+    severity = serializers.CharField()
+    status = serializers.CharField()
+    message = serializers.SerializerMethodField()
+    data = serializers.JSONField()
+    resolved_by = serializers.SerializerMethodField()
+    resolved_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+    def get_message(self, check) -> str:
+        return str(check.code)
+
+    def get_resolved_by(self, check) -> str | None:
+        return check.resolved_by.get_username() if check.resolved_by_id else None
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    actor = serializers.CharField(source="actor_name")
+    created_at = serializers.DateTimeField()
+    data = serializers.JSONField()
+
+
+class ShipmentSerializer(serializers.Serializer):
+    courier = serializers.CharField(source="shipped_courier")
+    tracking_number = serializers.CharField()
+    shipped_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField()
+
+
+class _OrderBaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    status = serializers.CharField()
+    payment_status = serializers.CharField()
+    currency = serializers.CharField()
+    version = serializers.IntegerField()
+    customer = CustomerBriefSerializer()
+    totals = TotalsSerializer(source="*")
+    open_blockers = serializers.IntegerField()
+    open_warnings = serializers.IntegerField()
+    shipping_address = serializers.SerializerMethodField()
+    placed_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def _masked(self) -> bool:
+        return self.context.get("mask_pii", True)
+
+    @extend_schema_field(AddressOutputSerializer)
+    def get_shipping_address(self, order: Order) -> dict:
+        return order.shipping_address.as_public_dict(masked=self._masked())
+
+
+class OrderListSerializer(_OrderBaseSerializer):
+    """A row of the list: masked address, no history."""
+
+    def _masked(self) -> bool:
+        return True
+
+
+class OrderDetailSerializer(_OrderBaseSerializer):
+    amount_paid = money()
+    refund_due = money()
+    special_requests = serializers.DictField(read_only=True)
+    buyer_note = serializers.CharField()
+    hold_reason = serializers.CharField()
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_orders = serializers.SerializerMethodField()
+    shipment = ShipmentSerializer(source="*")
+    lines = LineOutputSerializer(many=True, source="lines.all")
+    checks = CheckOutputSerializer(many=True, source="checks.all")
+    events = EventOutputSerializer(many=True, source="events.all")
+
+    def get_merged_orders(self, order: Order) -> list[int]:
+        return [merged.pk for merged in order.merged_orders.all()]

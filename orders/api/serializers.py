@@ -1,0 +1,205 @@
+"""Input validation for the REST API. Serializers check shape and format only; every rule of the
+business lives in ``orders.services`` and ``orders.checks``."""
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_normalise
+from orders.models import PaymentStatus
+from orders.services.catalog import VariantRow
+from orders.services.intake import CustomerInput, LineInput, OrderInput
+from orders.shop_config import shop_config
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class TextField(serializers.CharField):
+    """A CharField that refuses control characters (they break pick lists and SMS gateways)."""
+
+    default_error_messages = {"control": _("Control characters are not allowed.")}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if _CONTROL.search(value):
+            self.fail("control")
+        return value
+
+
+class PhoneField(TextField):
+    default_error_messages = {"phone": _("“%(value)s” is not a phone number.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value:
+            return ""
+        try:
+            return phone_normalise(value)
+        except InvalidPhoneNumber:
+            self.fail("phone", value=value)
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs)
+
+
+class AddressInputSerializer(serializers.Serializer):
+    recipient = TextField(max_length=100, required=False, allow_blank=True, default="")
+    phone = PhoneField(required=False, allow_blank=True, default="")
+    province = TextField(max_length=50, required=False, allow_blank=True, default="")
+    city = TextField(max_length=50, required=False, allow_blank=True, default="")
+    district = TextField(max_length=50, required=False, allow_blank=True, default="")
+    street = TextField(max_length=255, required=False, allow_blank=True, default="")
+    postcode = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("A postcode has six digits, e.g. 012400.")},
+    )
+    kind = serializers.ChoiceField(choices=AddressKind.choices, required=False, allow_blank=True, default="")
+
+    def to_address(self, data: dict) -> Address:
+        return Address(**{name: data.get(name, "") for name in Address.field_names()})
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    external_id = TextField(max_length=64)
+    name = TextField(max_length=100, required=False, allow_blank=True, default="")
+    phone = PhoneField(required=False, allow_blank=True, default="")
+    default_address = AddressInputSerializer(required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class LineInputSerializer(serializers.Serializer):
+    sku = TextField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=9999)
+    size = TextField(max_length=30, required=False, allow_blank=True)
+    colour = TextField(max_length=30, required=False, allow_blank=True)
+    unit_price = money_field(required=False)
+    product_name = TextField(max_length=200, required=False, allow_blank=True)
+
+
+class SpecialRequestsSerializer(serializers.Serializer):
+    courier = TextField(max_length=8, required=False, allow_blank=True, default="")
+    gift_wrap = serializers.BooleanField(required=False, default=False)
+    engraving = TextField(max_length=200, required=False, allow_blank=True, default="")
+    card_message = TextField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_courier(self, value: str) -> str:
+        code = value.strip().upper()
+        if code and code not in shop_config().couriers:
+            known = ", ".join(sorted(shop_config().couriers))
+            raise serializers.ValidationError(
+                _("Unknown courier “%(code)s”; known couriers: %(known)s.") % {"code": value, "known": known}
+            )
+        return code
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    external_id = TextField(max_length=64)
+    placed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    payment_status = serializers.ChoiceField(
+        choices=[PaymentStatus.UNPAID, PaymentStatus.PAID], required=False, default=PaymentStatus.UNPAID
+    )
+    currency = serializers.CharField(max_length=3, required=False)
+    customer = CustomerInputSerializer()
+    shipping_address = AddressInputSerializer()
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=200)
+    shipping_fee = money_field(required=False)
+    special_requests = SpecialRequestsSerializer(required=False)
+    buyer_note = TextField(max_length=1000, required=False, allow_blank=True, default="")
+
+    def validate_currency(self, value: str) -> str:
+        if value.upper() != settings.ORDERDESK["CURRENCY"]:
+            raise serializers.ValidationError(_("This shop takes orders in %s only.") % settings.ORDERDESK["CURRENCY"])
+        return value.upper()
+
+    def to_input(self) -> OrderInput:
+        data = self.validated_data
+        customer = data["customer"]
+        requests = data.get("special_requests") or {}
+        default_address = customer.get("default_address")
+        return OrderInput(
+            external_id=data["external_id"],
+            placed_at=data["placed_at"],
+            payment_status=data["payment_status"],
+            customer=CustomerInput(
+                external_id=customer["external_id"],
+                name=customer["name"],
+                phone=customer["phone"],
+                default_address=Address(**default_address) if default_address else None,
+                language=customer.get("language", ""),
+            ),
+            shipping_address=Address(**data["shipping_address"]),
+            lines=tuple(
+                LineInput(
+                    sku=line["sku"],
+                    quantity=line["quantity"],
+                    size=line.get("size"),
+                    colour=line.get("colour"),
+                    unit_price=line.get("unit_price"),
+                    product_name=line.get("product_name"),
+                )
+                for line in data["lines"]
+            ),
+            shipping_fee=data.get("shipping_fee"),
+            courier=requests.get("courier", ""),
+            gift_wrap=requests.get("gift_wrap", False),
+            engraving=requests.get("engraving", ""),
+            card_message=requests.get("card_message", ""),
+            buyer_note=data["buyer_note"],
+        )
+
+
+class VariantRowSerializer(serializers.Serializer):
+    """One catalogue row: the CSV columns of ``import_catalog`` and the JSON of the REST upsert."""
+
+    sku = TextField(max_length=64)
+    product_code = TextField(max_length=64)
+    product_name = TextField(max_length=200)
+    category = TextField(max_length=50)
+    size = TextField(max_length=30, required=False, allow_blank=True, default="")
+    colour = TextField(max_length=30, required=False, allow_blank=True, default="")
+    price = money_field()
+    stock = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, default=0)
+    bulky = serializers.BooleanField(required=False, default=False)
+    engravable = serializers.BooleanField(required=False, default=False)
+    max_engraving_chars = serializers.IntegerField(min_value=0, max_value=200, required=False, default=0)
+    usual_max_quantity = serializers.IntegerField(
+        min_value=1, max_value=9999, required=False, allow_null=True, default=None
+    )
+    return_policy = TextField(max_length=40, required=False, allow_blank=True, default="")
+
+    def to_internal_value(self, data):
+        # CSV cells are strings: an empty cell means "not given".
+        if isinstance(data, dict):
+            data = {key: value for key, value in data.items() if value not in ("", None) or key in ("size", "colour")}
+        return super().to_internal_value(data)
+
+    def to_row(self) -> VariantRow:
+        return VariantRow(**self.validated_data)
+
+
+class CatalogUpsertResultSerializer(serializers.Serializer):
+    products_created = serializers.IntegerField()
+    products_updated = serializers.IntegerField()
+    variants_created = serializers.IntegerField()
+    variants_updated = serializers.IntegerField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()

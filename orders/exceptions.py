@@ -1,0 +1,113 @@
+"""Domain errors with stable codes. The REST layer maps them to HTTP; the admin shows their message.
+
+A code is API: storefronts and agents' tools may branch on it. Messages are for people.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "error"
+    status = 400
+    default_message: Any = _("The request could not be carried out.")
+
+    def __init__(self, message: Any = None, *, fields: dict[str, list[str]] | None = None, data: Any = None):
+        self.message = message if message is not None else self.default_message
+        self.fields = fields or {}
+        self.data = data
+        super().__init__(str(self.message))
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+    default_message = _("Some fields are not valid.")
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    default_message = _("Not found.")
+
+
+class ExternalIdConflict(DomainError):
+    code = "external_id_conflict"
+    status = 409
+    default_message = _("An order with this external_id exists with a different body.")
+
+
+class IdempotencyKeyInProgress(DomainError):
+    code = "idempotency_key_in_progress"
+    status = 409
+    default_message = _("A request with this Idempotency-Key is still being processed; retry later.")
+
+
+class IdempotencyKeyMismatch(DomainError):
+    code = "idempotency_key_mismatch"
+    status = 422
+    default_message = _("This Idempotency-Key was used with a different request body.")
+
+
+class VersionConflict(DomainError):
+    code = "version_conflict"
+    status = 412
+    default_message = _("The order was changed by somebody else; reload it and try again.")
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    status = 409
+    default_message = _("The order cannot move to that status from its current one.")
+
+
+class OrderNotEditable(DomainError):
+    code = "order_not_editable"
+    status = 409
+    default_message = _("The order can no longer be changed in its current status.")
+
+
+class ConfirmBlocked(DomainError):
+    code = "open_blockers"
+    status = 409
+    default_message = _("The order has open blockers; resolve them before confirming.")
+
+
+class CheckNotAcknowledgeable(DomainError):
+    code = "check_not_acknowledgeable"
+    status = 409
+    default_message = _("Only an open warning can be acknowledged.")
+
+
+class DiscountLimitExceeded(DomainError):
+    code = "discount_limit_exceeded"
+    default_message = _("The discount is larger than your role allows.")
+
+
+class NegativeTotal(DomainError):
+    code = "negative_total"
+    default_message = _("The total would become negative.")
+
+
+class PaidIncreaseRefused(DomainError):
+    code = "paid_increase_refused"
+    status = 409
+    default_message = _("The order is paid: its total cannot go up.")
+
+
+class MergeRefused(DomainError):
+    code = "merge_refused"
+    status = 409
+    default_message = _("These orders cannot be merged.")
+
+
+class ShippingRefused(DomainError):
+    code = "shipping_refused"
+    status = 409
+    default_message = _("The order cannot be shipped.")
+
+
+class PermissionDeniedError(DomainError):
+    code = "permission_denied"
+    status = 403
+    default_message = _("You do not have permission to do this.")

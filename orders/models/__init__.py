@@ -1,0 +1,43 @@
+"""Models of the order domain, one module per sub-domain."""
+
+from orders.models.catalog import Product, ReturnPolicy, Variant
+from orders.models.check import CheckResult, CheckStatus, Severity
+from orders.models.customer import Customer
+from orders.models.event import OrderEvent, OrderEventType
+from orders.models.idempotency import IdempotencyKey
+from orders.models.order import (
+    ALLOWED_TRANSITIONS,
+    EDITABLE_STATUSES,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+)
+from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
+from orders.models.storefront import ApiToken, Storefront
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "EDITABLE_STATUSES",
+    "ApiToken",
+    "CheckResult",
+    "CheckStatus",
+    "Courier",
+    "CourierProvinceRule",
+    "Customer",
+    "IdempotencyKey",
+    "Order",
+    "OrderEvent",
+    "OrderEventType",
+    "OrderLine",
+    "OrderStatus",
+    "PaymentStatus",
+    "Product",
+    "ProvinceRule",
+    "ReturnPolicy",
+    "SchoolHoliday",
+    "Severity",
+    "ShopSettings",
+    "Storefront",
+    "Variant",
+]

@@ -1,0 +1,96 @@
+"""The staff roles (Django groups) and their permissions, as data.
+
+``roles_setup`` makes the groups match this table exactly; it runs after every ``migrate`` and
+from ``manage.py setup_roles``.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+AGENTS = "agents"
+WAREHOUSE = "warehouse"
+SUPERVISORS = "supervisors"
+
+_READ_CATALOGUE = ["orders.view_product", "orders.view_variant", "orders.view_returnpolicy"]
+_READ_SETTINGS = [
+    "orders.view_shopsettings",
+    "orders.view_courier",
+    "orders.view_courierprovincerule",
+    "orders.view_provincerule",
+    "orders.view_schoolholiday",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    AGENTS: [
+        "orders.view_order",
+        "orders.change_order",
+        "orders.confirm_order",
+        "orders.edit_order_address",
+        "orders.edit_order_price",
+        "orders.edit_order_shipping",
+        "orders.merge_orders",
+        "orders.view_full_phone",
+        "orders.view_orderevent",
+        "orders.view_checkresult",
+        "orders.view_customer",
+        "orders.change_customer",
+        *_READ_CATALOGUE,
+        *_READ_SETTINGS,
+    ],
+    WAREHOUSE: [
+        "orders.view_order",
+        "orders.ship_order",
+        "orders.view_orderevent",
+        "orders.view_checkresult",
+        *_READ_CATALOGUE,
+        "orders.change_variant",
+    ],
+}
+ROLE_PERMISSIONS[SUPERVISORS] = [
+    *ROLE_PERMISSIONS[AGENTS],
+    "orders.ship_order",
+    "orders.override_courier",
+    "orders.unlimited_discount",
+    "orders.add_product",
+    "orders.change_product",
+    "orders.add_variant",
+    "orders.change_variant",
+    "orders.add_returnpolicy",
+    "orders.change_returnpolicy",
+    "orders.view_storefront",
+    "orders.change_shopsettings",
+    "orders.add_courier",
+    "orders.change_courier",
+    "orders.add_courierprovincerule",
+    "orders.change_courierprovincerule",
+    "orders.delete_courierprovincerule",
+    "orders.add_provincerule",
+    "orders.change_provincerule",
+    "orders.add_schoolholiday",
+    "orders.change_schoolholiday",
+    "orders.delete_schoolholiday",
+]
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = list(
+        Permission.objects.select_related("content_type").filter(codename__in={codename for _app, codename in wanted})
+    )
+    by_name = {(p.content_type.app_label, p.codename): p for p in found}
+    missing = sorted(f"{app}.{codename}" for app, codename in wanted if (app, codename) not in by_name)
+    if missing:
+        raise LookupError(f"unknown permissions: {', '.join(missing)}")
+    return [by_name[key] for key in wanted]
+
+
+def roles_setup() -> dict[str, int]:
+    """Create the role groups and give each exactly its permissions. Returns permission counts."""
+    counts = {}
+    with transaction.atomic():
+        for role, names in ROLE_PERMISSIONS.items():
+            group, _created = Group.objects.get_or_create(name=role)
+            permissions = _permissions(names)
+            group.permissions.set(permissions)
+            counts[role] = len(permissions)
+    return counts

@@ -1,0 +1,183 @@
+"""Order intake from storefronts: idempotent by (storefront, external_id), all-or-nothing."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from orders.addresses import Address
+from orders.events import Actor, event_build
+from orders.exceptions import ExternalIdConflict
+from orders.models import Customer, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, PaymentStatus, Variant
+from orders.money import ZERO, quantize
+from orders.pricing import shipping_quote, totals_refresh
+from orders.services.pipeline import order_after_intake
+from orders.shop_config import shop_config
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    external_id: str
+    name: str = ""
+    phone: str = ""
+    default_address: Address | None = None
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: int
+    size: str | None = None
+    colour: str | None = None
+    unit_price: Decimal | None = None
+    product_name: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    external_id: str
+    customer: CustomerInput
+    shipping_address: Address
+    lines: tuple[LineInput, ...]
+    placed_at: datetime | None = None
+    payment_status: str = PaymentStatus.UNPAID
+    shipping_fee: Decimal | None = None
+    courier: str = ""
+    gift_wrap: bool = False
+    engraving: str = ""
+    card_message: str = ""
+    buyer_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def order_create(*, storefront, data: OrderInput, intake_hash: str) -> tuple[Order, bool]:
+    """Create the order, or return the one already stored for this external_id.
+
+    Returns ``(order, created)``. The same body again is a replay (``created`` is False); the same
+    external_id with another body raises ``ExternalIdConflict``. Concurrent duplicates meet at the
+    unique constraint: the loser's transaction rolls back whole and it returns the winner's order.
+    """
+    existing = _stored(storefront, data.external_id)
+    if existing is not None:
+        return _replay(existing, intake_hash), False
+    try:
+        with transaction.atomic():
+            order = _create(storefront=storefront, data=data, intake_hash=intake_hash)
+    except IntegrityError:
+        existing = _stored(storefront, data.external_id)
+        if existing is None:
+            raise
+        return _replay(existing, intake_hash), False
+    return order, True
+
+
+def _stored(storefront, external_id: str) -> Order | None:
+    return Order.objects.filter(storefront=storefront, external_id=external_id).first()
+
+
+def _replay(order: Order, intake_hash: str) -> Order:
+    if order.intake_hash != intake_hash:
+        raise ExternalIdConflict(data={"id": order.pk, "external_id": order.external_id})
+    return order
+
+
+def customer_upsert(*, storefront, data: CustomerInput) -> Customer:
+    """Find the customer by external id and update it from the latest order."""
+    values: dict = {"name": data.name, "phone": data.phone}
+    if data.language:
+        values["language"] = data.language
+    if data.default_address is not None:
+        values.update({f"default_{k}": v for k, v in data.default_address.as_dict().items()})
+    customer, created = Customer.objects.get_or_create(
+        storefront=storefront, external_id=data.external_id, defaults=values
+    )
+    if not created:
+        changed = [name for name, value in values.items() if value and getattr(customer, name) != value]
+        if changed:
+            for name in changed:
+                setattr(customer, name, values[name])
+            customer.save(update_fields=[*changed, "updated_at"])
+    return customer
+
+
+def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
+    config = shop_config()
+    customer = customer_upsert(storefront=storefront, data=data.customer)
+    variants = Variant.objects.select_related("product").in_bulk({line.sku for line in data.lines}, field_name="sku")
+
+    order = Order(
+        storefront=storefront,
+        external_id=data.external_id,
+        customer=customer,
+        status=OrderStatus.RECEIVED,
+        payment_status=data.payment_status,
+        placed_at=data.placed_at,
+        currency=settings.ORDERDESK["CURRENCY"],
+        requested_courier=data.courier,
+        gift_wrap=data.gift_wrap,
+        engraving_text=data.engraving,
+        card_message=data.card_message,
+        buyer_note=data.buyer_note,
+        intake_hash=intake_hash,
+    )
+    data.shipping_address.to_model(order, "ship_")
+    lines = [_line(position, line, variants.get(line.sku)) for position, line in enumerate(data.lines, start=1)]
+
+    totals_refresh(order, lines)
+    if data.shipping_fee is not None:
+        order.shipping_fee = quantize(data.shipping_fee)
+    else:
+        order.shipping_fee = shipping_quote(
+            config=config, province=order.ship_province, items_total=order.items_total, courier=order.requested_courier
+        ).fee
+    totals_refresh(order, lines)
+    if order.payment_status == PaymentStatus.PAID:
+        order.amount_paid = order.total
+    order.save(force_insert=True)
+
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+
+    actor = Actor.storefront(storefront)
+    OrderEvent.objects.bulk_create(
+        [
+            event_build(
+                order=order,
+                type=OrderEventType.RECEIVED,
+                actor=actor,
+                external_id=order.external_id,
+                totals={
+                    "items": str(order.items_total),
+                    "shipping": str(order.shipping_fee),
+                    "total": str(order.total),
+                },
+            )
+        ]
+    )
+    order_after_intake(order=order, lines=lines, actor=actor, config=config)
+    return order
+
+
+def _line(position: int, data: LineInput, variant: Variant | None) -> OrderLine:
+    if variant is not None:
+        unit_price = data.unit_price if data.unit_price is not None else variant.price
+        size = data.size if data.size is not None else variant.size
+        colour = data.colour if data.colour is not None else variant.colour
+        name = data.product_name or variant.product.name
+    else:
+        unit_price = data.unit_price if data.unit_price is not None else ZERO
+        size, colour, name = data.size or "", data.colour or "", data.product_name or ""
+    return OrderLine(
+        position=position,
+        variant=variant,
+        sku=data.sku,
+        product_name=name,
+        size=size,
+        colour=colour,
+        quantity=data.quantity,
+        unit_price=quantize(unit_price),
+    )

@@ -1,0 +1,86 @@
+"""Fixtures shared by every test package: storefronts with API clients, staff by role, the catalogue."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.test import APIClient
+
+from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
+from orders.services.tokens import staff_token_issue, storefront_create
+from tests.factories import catalogue_load
+
+
+def _client(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def storefront_and_key(db):
+    return storefront_create(name="shop-a")
+
+
+@pytest.fixture
+def storefront(storefront_and_key):
+    return storefront_and_key[0]
+
+
+@pytest.fixture
+def api(storefront_and_key) -> APIClient:
+    """A storefront's API client."""
+    return _client(storefront_and_key[1])
+
+
+@pytest.fixture
+def other_api(db) -> APIClient:
+    """The API client of a second, unrelated storefront."""
+    _storefront, key = storefront_create(name="shop-b")
+    return _client(key)
+
+
+@pytest.fixture
+def catalogue(db) -> None:
+    catalogue_load()
+
+
+def make_staff(role: str | None, username: str | None = None) -> User:
+    user = User.objects.create_user(username=username or f"{role or 'nobody'}-user", password="pw-12345678",
+                                    is_staff=True)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    """``staff_user("agents")`` -> a staff user in that group."""
+    return make_staff
+
+
+@pytest.fixture
+def staff_api(db):
+    """``staff_api("agents")`` -> an API client authenticated as a new staff user in that group."""
+
+    def build(role: str | None) -> APIClient:
+        user = make_staff(role)
+        key, _expires = staff_token_issue(user=user)
+        client = _client(key)
+        client.user = user
+        return client
+
+    return build
+
+
+@pytest.fixture
+def agent_api(staff_api) -> APIClient:
+    return staff_api(AGENTS)
+
+
+@pytest.fixture
+def warehouse_api(staff_api) -> APIClient:
+    return staff_api(WAREHOUSE)
+
+
+@pytest.fixture
+def supervisor_api(staff_api) -> APIClient:
+    return staff_api(SUPERVISORS)
