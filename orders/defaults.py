@@ -99,6 +99,14 @@ RETURN_POLICIES: list[dict] = [
         "conditions_en": "30-day returns with the certificate and packaging, unworn.",
     },
     {
+        "code": "general-7d",
+        "name": "通用 7天无理由",
+        "return_days": 7,
+        "warranty_months": 0,
+        "conditions_zh": "签收后7天内可无理由退货；商品及包装需完好、不影响二次销售。",
+        "conditions_en": "7-day no-reason returns; the goods and their packaging must be intact and resaleable.",
+    },
+    {
         "code": "custom-none",
         "name": "定制商品 不支持无理由退换",
         "return_days": 0,

@@ -12,6 +12,7 @@ WAREHOUSE = "warehouse"
 SUPERVISORS = "supervisors"
 
 _READ_CATALOGUE = ["orders.view_product", "orders.view_variant", "orders.view_returnpolicy"]
+_READ_ORDERS = ["orders.view_order", "orders.view_orderline", "orders.view_orderevent", "orders.view_checkresult"]
 _READ_SETTINGS = [
     "orders.view_shopsettings",
     "orders.view_courier",
@@ -22,7 +23,7 @@ _READ_SETTINGS = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENTS: [
-        "orders.view_order",
+        *_READ_ORDERS,
         "orders.change_order",
         "orders.confirm_order",
         "orders.edit_order_address",
@@ -30,18 +31,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.edit_order_shipping",
         "orders.merge_orders",
         "orders.view_full_phone",
-        "orders.view_orderevent",
-        "orders.view_checkresult",
         "orders.view_customer",
         "orders.change_customer",
         *_READ_CATALOGUE,
         *_READ_SETTINGS,
     ],
     WAREHOUSE: [
-        "orders.view_order",
+        *_READ_ORDERS,
         "orders.ship_order",
-        "orders.view_orderevent",
-        "orders.view_checkresult",
         *_READ_CATALOGUE,
         "orders.change_variant",
     ],
