@@ -31,7 +31,7 @@ CATALOGUE: list[VariantRow] = [
     _v("DRESS-BLACK-M", "DRESS", "碎花连衣裙", "apparel", "M", "黑色", "299.00", 0, "apparel-7d"),
     *[
         _v(f"SHOE-WHITE-{s}", "SHOE", "轻便小白鞋", "shoes", s, "白色", "259.00", 12, "shoes-7d")
-        for s in "39 40 41 42 43".split()
+        for s in ["39", "40", "41", "42", "43"]
     ],
     _v("SOFA-GREY", "SOFA", "三人位布艺沙发", "furniture", "", "灰色", "2999.00", 4, "furniture-15d",
        bulky=True, usual_max_quantity=1),
@@ -40,7 +40,7 @@ CATALOGUE: list[VariantRow] = [
     *[
         _v(f"RING-SILVER-{s}", "RING", "925银素圈戒指（可刻字）", "jewellery", s, "银色", "199.00", 15,
            "jewellery-30d", engravable=True, max_engraving_chars=8)
-        for s in "10 12 14".split()
+        for s in ["10", "12", "14"]
     ],
     _v("EARBUDS-BLACK", "EARBUDS", "降噪蓝牙耳机", "electronics", "", "黑色", "399.00", 30, "electronics-7d"),
     _v("EARBUDS-WHITE", "EARBUDS", "降噪蓝牙耳机", "electronics", "", "白色", "399.00", 30, "electronics-7d"),
@@ -121,8 +121,9 @@ ORDERS: list[tuple[str, str, dict]] = [
                                "shipping_fee": "8.00"}),
     ("手机号无效", "liu", {"shipping_address": {**LIU_HOME, "phone": "12345678901"}, "lines": [_line("TEE-RED-L")],
                           "shipping_fee": "10.00"}),
-    ("双地址：详细地址写的是北京", "lilei", {"shipping_address": {**LILEI_HOME, "street": "北京市朝阳区建国路88号 SOHO现代城"},
-                                          "lines": [_line("TEE-BLACK-M")], "shipping_fee": "6.00"}),
+    ("双地址：详细地址写的是北京", "lilei", {
+        "shipping_address": {**LILEI_HOME, "street": "北京市朝阳区建国路88号 SOHO现代城"},
+        "lines": [_line("TEE-BLACK-M")], "shipping_fee": "6.00"}),
     ("地址不完整", "wang", {"shipping_address": {**WANG_HOME, "street": ""}, "lines": [_line("TEE-WHITE-S")],
                            "shipping_fee": "6.00"}),
     ("单价与目录价不符", "chen", {"shipping_address": CHEN_WORK, "lines": [_line("EARBUDS-BLACK", unit_price="299.00")],

@@ -19,7 +19,7 @@ def run_concurrently(count: int, call: Callable[[int], Any], timeout: float = 60
         try:
             barrier.wait(timeout=timeout)
             results[index] = call(index)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test to assert on
+        except BaseException as exc:  # handed back to the test to assert on
             results[index] = exc
         finally:
             connections.close_all()

@@ -49,7 +49,8 @@ def test_import_creates_products_and_variants(tmp_path):
 
 def test_reimport_updates_by_sku(tmp_path):
     run_import(write(tmp_path, GOOD))
-    changed = GOOD.replace("TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,99.00,20", "TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,89.00,7")
+    changed = GOOD.replace("TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,99.00,20",
+                           "TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,89.00,7")
 
     output = run_import(write(tmp_path, changed))
 
@@ -104,7 +105,7 @@ def test_bad_row_leaves_an_earlier_catalogue_untouched(tmp_path):
 
 
 def test_missing_column_is_reported_on_line_1(tmp_path):
-    with pytest.raises(CommandError, match="line 1: missing column.*price"):
+    with pytest.raises(CommandError, match=r"line 1: missing column.*price"):
         run_import(write(tmp_path, "sku,product_code,product_name,category\nA,B,C,D\n"))
 
 

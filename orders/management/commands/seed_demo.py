@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: the demo shop, ready to click through. Safe to run again."""
 
+import json
 import secrets
 
 from django.conf import settings
@@ -29,8 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, password: str | None, base_url: str, **options) -> None:
         result = catalog_upsert(rows=demo.CATALOGUE)
-        self.stdout.write(f"catalogue: {len(demo.CATALOGUE)} variants "
-                          f"({result.variants_created} new, {result.variants_updated} updated)")
+        self.stdout.write(
+            f"catalogue: {len(demo.CATALOGUE)} variants "
+            f"({result.variants_created} new, {result.variants_updated} updated)"
+        )
 
         storefront = Storefront.objects.filter(name=DEMO_STOREFRONT).first()
         if storefront is None:
@@ -47,13 +50,19 @@ class Command(BaseCommand):
         self._hints(base_url, key, logins)
 
     def _order(self, storefront, external_id: str, label: str, customer: str, body: dict) -> bool:
-        payload = {"external_id": external_id, "payment_status": "paid", "customer": demo.CUSTOMERS[customer],
-                   "buyer_note": label, **body}
+        payload = {
+            "external_id": external_id,
+            "payment_status": "paid",
+            "customer": demo.CUSTOMERS[customer],
+            "buyer_note": label,
+            **body,
+        }
         serializer = OrderCreateSerializer(data=payload)
         if not serializer.is_valid():
             raise CommandError(f"demo order {external_id} is not valid: {serializer.errors}")
-        _order, was_created = order_create(storefront=storefront, data=serializer.to_input(),
-                                           intake_hash=request_hash(payload))
+        _order, was_created = order_create(
+            storefront=storefront, data=serializer.to_input(), intake_hash=request_hash(payload)
+        )
         return was_created
 
     @transaction.atomic
@@ -77,15 +86,22 @@ class Command(BaseCommand):
         for username, secret, role in logins:
             out.write(f"Login:     {username} / {secret}   ({role})")
         out.write(f"Storefront token ({DEMO_STOREFRONT}): {key}")
-        out.write("Create an order:")
+        out.write("Create an order (a new external_id each time you run it):")
         out.write(
             f"  curl -s -X POST {base_url}/api/v1/orders/ -H 'Authorization: Token {key}' "
-            "-H 'Content-Type: application/json' "
-            "-d '{\"external_id\": \"CURL-'\"$(date +%s)\"'\", \"payment_status\": \"paid\", "
-            "\"customer\": {\"external_id\": \"buyer-42\", \"name\": \"李雷\", \"phone\": \"13800138000\"}, "
-            "\"shipping_address\": {\"recipient\": \"李雷\", \"phone\": \"13800138000\", \"province\": \"上海市\", "
-            "\"city\": \"上海市\", \"district\": \"徐汇区\", \"street\": \"漕溪北路88弄3号502\", \"postcode\": \"200030\", "
-            "\"kind\": \"home\"}, \"lines\": [{\"sku\": \"TEE-RED-M\", \"size\": \"M\", \"colour\": \"红色\", "
-            "\"quantity\": 1, \"unit_price\": \"99.00\"}], \"shipping_fee\": \"10.00\", "
-            "\"special_requests\": {\"courier\": \"SF\", \"gift_wrap\": true}}'"
+            f"-H 'Content-Type: application/json' -d '{curl_body()}'"
         )
+
+
+def curl_body() -> str:
+    """A realistic order body for the printed curl; the shell fills in a fresh external id."""
+    body = {
+        "external_id": "CURL-@NOW@",
+        "payment_status": "paid",
+        "customer": {"external_id": "buyer-42", "name": "李雷", "phone": "13800138000"},
+        "shipping_address": demo.LILEI_HOME,
+        "lines": [{"sku": "TEE-RED-M", "size": "M", "colour": "红色", "quantity": 1, "unit_price": "99.00"}],
+        "shipping_fee": "10.00",
+        "special_requests": {"courier": "SF", "gift_wrap": True},
+    }
+    return json.dumps(body, ensure_ascii=False).replace("@NOW@", "'\"$(date +%s)\"'")
