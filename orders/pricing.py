@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from orders.exceptions import PaidIncreaseRefused
 from orders.money import ZERO, quantize
 from orders.shop_config import ShopConfig
 
@@ -29,6 +30,11 @@ def totals_compute(*, line_totals: Iterable[Decimal], adjustment: Decimal, shipp
     adjustment = quantize(adjustment)
     shipping = quantize(shipping)
     return Totals(items=items, adjustment=adjustment, shipping=shipping, total=items + adjustment + shipping)
+
+
+def order_totals(order) -> Totals:
+    """The stored totals of an order, as a value."""
+    return Totals(items=order.items_total, adjustment=order.adjustment, shipping=order.shipping_fee, total=order.total)
 
 
 def totals_refresh(order, lines) -> Totals:
@@ -67,3 +73,13 @@ def shipping_quote(*, config: ShopConfig, province: str, items_total: Decimal, c
     return ShippingQuote(
         base_fee=quantize(facts.base_fee), free_shipping=free, surcharge=surcharge, fee=base + surcharge
     )
+
+
+def payment_reconcile(order) -> None:
+    """After a change of a paid order's total: a decrease becomes a refund due, an increase is refused.
+    Unpaid orders need nothing: the buyer pays the new total."""
+    if order.payment_status != "paid":
+        return
+    if order.total > order.amount_paid:
+        raise PaidIncreaseRefused(data={"amount_paid": str(order.amount_paid), "total": str(order.total)})
+    order.refund_due = order.amount_paid - order.total

@@ -17,12 +17,18 @@ def main() -> int:
     else:
         try:
             psycopg.connect(
-                host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                password=parts.password, dbname="postgres", connect_timeout=3,
+                host=parts.hostname,
+                port=parts.port or 5432,
+                user=parts.username or "postgres",
+                password=parts.password,
+                dbname="postgres",
+                connect_timeout=3,
             ).close()
         except psycopg.Error as exc:
-            problems.append(f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432}: "
-                            f"{str(exc).strip().splitlines()[0]}")
+            problems.append(
+                f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432}: "
+                f"{str(exc).strip().splitlines()[0]}"
+            )
     redis_url = os.environ["REDIS_URL"]
     try:
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()

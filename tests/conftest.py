@@ -44,8 +44,9 @@ def catalogue(db) -> None:
 
 
 def make_staff(role: str | None, username: str | None = None) -> User:
-    user = User.objects.create_user(username=username or f"{role or 'nobody'}-user", password="pw-12345678",
-                                    is_staff=True)
+    user = User.objects.create_user(
+        username=username or f"{role or 'nobody'}-user", password="pw-12345678", is_staff=True
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

@@ -7,6 +7,7 @@ Personal data is masked in lists always, and in details for staff without ``view
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from orders.checks.messages import check_message
 from orders.models import Order
 
 
@@ -62,7 +63,7 @@ class CheckOutputSerializer(serializers.Serializer):
     note = serializers.CharField()
 
     def get_message(self, check) -> str:
-        return str(check.code)
+        return check_message(check.code, check.data)
 
     def get_resolved_by(self, check) -> str | None:
         return check.resolved_by.get_username() if check.resolved_by_id else None

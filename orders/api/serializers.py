@@ -203,3 +203,53 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = TextField(max_length=500)
+    key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = TextField(max_length=500)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class LinePatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = TextField(max_length=64, required=False)
+    size = TextField(max_length=30, required=False, allow_blank=True)
+    colour = TextField(max_length=30, required=False, allow_blank=True)
+    quantity = serializers.IntegerField(min_value=1, max_value=9999, required=False)
+
+
+class OrderPatchSerializer(serializers.Serializer):
+    """An agent's corrections: any subset of the address fields, lines by id, requests, the note."""
+
+    shipping_address = AddressInputSerializer(required=False)
+    lines = LinePatchSerializer(many=True, required=False, allow_empty=False, max_length=200)
+    special_requests = SpecialRequestsSerializer(required=False)
+    buyer_note = TextField(max_length=1000, required=False, allow_blank=True)
+
+    def to_changes(self):
+        from orders.services.edits import LineChange, OrderChanges
+
+        data = self.validated_data
+        return OrderChanges(
+            address=dict(data.get("shipping_address", {})),
+            lines=tuple(
+                LineChange(
+                    line_id=line["id"],
+                    sku=line.get("sku"),
+                    size=line.get("size"),
+                    colour=line.get("colour"),
+                    quantity=line.get("quantity"),
+                )
+                for line in data.get("lines", [])
+            ),
+            requests=dict(data.get("special_requests", {})),
+            buyer_note=data.get("buyer_note"),
+        )

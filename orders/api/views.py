@@ -7,8 +7,9 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -16,24 +17,68 @@ from rest_framework.viewsets import GenericViewSet
 
 from orders.api.idempotency import idempotent_response, request_hash
 from orders.api.output import OrderDetailSerializer, OrderListSerializer
-from orders.api.permissions import (
-    IsStorefront,
-    storefront_of,
-    storefront_or_staff_with,
-)
+from orders.api.permissions import IsStorefront, staff_with, storefront_of, storefront_or_staff_with
 from orders.api.serializers import (
+    AcknowledgeSerializer,
     CatalogUpsertResultSerializer,
+    EmptySerializer,
     OrderCreateSerializer,
+    OrderPatchSerializer,
+    ReasonSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
     VariantRowSerializer,
 )
+from orders.events import Actor
 from orders.exceptions import InvalidInput, NotFound
 from orders.models import Order, OrderStatus
 from orders.selectors import order_detail_queryset, order_list_queryset, orders_visible_to
 from orders.services.catalog import CatalogRowError, VariantRow, catalog_upsert
+from orders.services.edits import order_edit
 from orders.services.intake import order_create
 from orders.services.tokens import staff_token_issue
+from orders.services.workflow import (
+    order_cancel,
+    order_check_acknowledge,
+    order_confirm,
+    order_hold,
+    order_recheck,
+    order_release,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The order's version as its ETag gave it; a stale one gets 412.",
+)
+
+
+class DenyAll(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return False
+
+
+def if_match(request) -> int | None:
+    """The version the client saw (ETag "7" or W/"7"); None when it sent no If-Match or '*'."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise InvalidInput(fields={"If-Match": [_('Send the order\'s ETag, e.g. "3".')]})
+    return int(value)
+
+
+def staff_actor(request) -> Actor:
+    return Actor(user=request.user)
+
+
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class OrderCursorPagination(CursorPagination):
@@ -89,10 +134,22 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
     pagination_class = OrderCursorPagination
     serializer_class = OrderDetailSerializer
 
+    # Every action names its permission; an action missing here is refused.
+    action_permissions = {
+        "create": IsStorefront,
+        "list": storefront_or_staff_with("orders.view_order"),
+        "retrieve": storefront_or_staff_with("orders.view_order"),
+        "partial_update": staff_with("orders.edit_order_address"),
+        "acknowledge": staff_with("orders.confirm_order"),
+        "confirm": staff_with("orders.confirm_order"),
+        "hold": staff_with("orders.confirm_order"),
+        "release": staff_with("orders.confirm_order"),
+        "cancel": staff_with("orders.confirm_order"),
+        "recheck": staff_with("orders.confirm_order"),
+    }
+
     def get_permissions(self):
-        if self.action == "create":
-            return [IsStorefront()]
-        return [storefront_or_staff_with("orders.view_order")()]
+        return [self.action_permissions.get(self.action, DenyAll)()]
 
     def get_queryset(self) -> QuerySet[Order]:
         return self.scoped_orders()
@@ -136,6 +193,106 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
     @extend_schema(responses=OrderDetailSerializer, summary="One order with its checks, flags and history")
     def retrieve(self, request, pk: int):
         return self.detail_response(self.order_or_404(pk))
+
+    @extend_schema(
+        request=OrderPatchSerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Correct the address, lines or requests (re-runs the checks)",
+    )
+    def partial_update(self, request, pk: int):
+        serializer = OrderPatchSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        order = order_edit(
+            order_id=self.order_or_404(pk).pk,
+            changes=serializer.to_changes(),
+            actor=staff_actor(request),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=AcknowledgeSerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Acknowledge a warning read back to the buyer",
+    )
+    @action(detail=True, methods=["post"], url_path=r"checks/(?P<code>[a-z_]+\.[a-z_]+)/acknowledge")
+    def acknowledge(self, request, pk: int, code: str):
+        serializer = AcknowledgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = order_check_acknowledge(
+            order_id=self.order_or_404(pk).pk,
+            code=code,
+            note=serializer.validated_data["note"],
+            key=serializer.validated_data.get("key") or None,
+            actor=staff_actor(request),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=EmptySerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Confirm (409 with the open blockers and unread warnings)",
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk: int):
+        order = order_confirm(
+            order_id=self.order_or_404(pk).pk, actor=staff_actor(request), expected_version=if_match(request)
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Park the order with a reason",
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk: int):
+        reason = _validated(ReasonSerializer, request)["reason"]
+        order = order_hold(
+            order_id=self.order_or_404(pk).pk,
+            reason=reason,
+            actor=staff_actor(request),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=EmptySerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Back from hold into the queue",
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk: int):
+        order = order_release(
+            order_id=self.order_or_404(pk).pk, actor=staff_actor(request), expected_version=if_match(request)
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=ReasonSerializer, responses=OrderDetailSerializer, parameters=[IF_MATCH], summary="Cancel with a reason"
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk: int):
+        reason = _validated(ReasonSerializer, request)["reason"]
+        order = order_cancel(
+            order_id=self.order_or_404(pk).pk,
+            reason=reason,
+            actor=staff_actor(request),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(request=EmptySerializer, responses=OrderDetailSerializer, summary="Run the checks again")
+    @action(detail=True, methods=["post"])
+    def recheck(self, request, pk: int):
+        order = order_recheck(order_id=self.order_or_404(pk).pk, actor=staff_actor(request))
+        return self.detail_response(order)
 
 
 class CatalogVariantsView(APIView):

@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from orders.addresses import Address
+from orders.checks import checks_run
+from orders.checks.snapshot import order_snapshot
 from orders.events import Actor, event_build
 from orders.exceptions import ExternalIdConflict
 from orders.models import Customer, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, PaymentStatus, Variant
 from orders.money import ZERO, quantize
-from orders.pricing import shipping_quote, totals_refresh
-from orders.services.pipeline import order_after_intake
+from orders.pricing import order_totals, shipping_quote, totals_refresh
+from orders.services.pipeline import intake_findings_store, intake_open_counts, order_after_intake
 from orders.shop_config import shop_config
 
 
@@ -106,13 +108,14 @@ def customer_upsert(*, storefront, data: CustomerInput) -> Customer:
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     config = shop_config()
     customer = customer_upsert(storefront=storefront, data=data.customer)
-    variants = Variant.objects.select_related("product").in_bulk({line.sku for line in data.lines}, field_name="sku")
+    variants = Variant.objects.select_related("product__return_policy").in_bulk(
+        {line.sku for line in data.lines}, field_name="sku"
+    )
 
     order = Order(
         storefront=storefront,
         external_id=data.external_id,
         customer=customer,
-        status=OrderStatus.RECEIVED,
         payment_status=data.payment_status,
         placed_at=data.placed_at,
         currency=settings.ORDERDESK["CURRENCY"],
@@ -136,6 +139,11 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     totals_refresh(order, lines)
     if order.payment_status == PaymentStatus.PAID:
         order.amount_paid = order.total
+
+    # The checks run before the first write, on the order as it will be stored: one insert per table.
+    findings = checks_run(order_snapshot(order, lines=lines, config=config))
+    order.status = OrderStatus.PENDING_CONFIRMATION
+    order.open_blockers, order.open_warnings = intake_open_counts(findings)
     order.save(force_insert=True)
 
     for line in lines:
@@ -143,22 +151,25 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     OrderLine.objects.bulk_create(lines)
 
     actor = Actor.storefront(storefront)
-    OrderEvent.objects.bulk_create(
-        [
-            event_build(
-                order=order,
-                type=OrderEventType.RECEIVED,
-                actor=actor,
-                external_id=order.external_id,
-                totals={
-                    "items": str(order.items_total),
-                    "shipping": str(order.shipping_fee),
-                    "total": str(order.total),
-                },
-            )
-        ]
-    )
-    order_after_intake(order=order, lines=lines, actor=actor, config=config)
+    events = [
+        event_build(
+            order=order,
+            type=OrderEventType.RECEIVED,
+            actor=actor,
+            external_id=order.external_id,
+            totals=order_totals(order).as_strings(),
+        ),
+        event_build(
+            order=order,
+            type=OrderEventType.STATUS_CHANGED,
+            actor=actor,
+            before=OrderStatus.RECEIVED,
+            after=OrderStatus.PENDING_CONFIRMATION,
+        ),
+        *intake_findings_store(order=order, findings=findings, actor=actor),
+    ]
+    OrderEvent.objects.bulk_create(events)
+    order_after_intake(order=order, lines=lines, findings=findings, actor=actor, config=config)
     return order
 
 

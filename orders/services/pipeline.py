@@ -1,11 +1,79 @@
-"""What happens to every order once it is stored or changed: checks, flags, the queue."""
+"""What happens to every order once it is stored or changed: checks, flags, the agents' queue."""
 
-from orders.events import Actor
-from orders.models import Order, OrderLine, OrderStatus
+from django.db import transaction
+
+from orders.checks import Finding
+from orders.events import Actor, event_build
+from orders.models import CheckResult, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, Severity
+from orders.services.checks import order_checks_refresh
 from orders.services.lifecycle import order_transition
 from orders.shop_config import ShopConfig
 
 
-def order_after_intake(*, order: Order, lines: list[OrderLine], actor: Actor, config: ShopConfig) -> None:
-    """A new order enters the agents' queue."""
-    order_transition(order=order, to=OrderStatus.PENDING_CONFIRMATION, actor=actor)
+def intake_findings_store(*, order: Order, findings: list[Finding], actor: Actor) -> list[OrderEvent]:
+    """Store a new order's findings (the order is saved, nothing else is yet); returns events to write."""
+    CheckResult.objects.bulk_create(
+        [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
+    )
+    return (
+        [
+            event_build(
+                order=order, type=OrderEventType.CHECKS_RUN, actor=actor, opened=[f.code for f in findings], resolved=[]
+            )
+        ]
+        if findings
+        else []
+    )
+
+
+def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:
+    blockers = sum(1 for f in findings if f.severity == Severity.BLOCKER)
+    warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+    return blockers, warnings
+
+
+def order_after_intake(
+    *, order: Order, lines: list[OrderLine], findings: list[Finding], actor: Actor, config: ShopConfig
+) -> None:
+    """A new order with its checks stored: confirm it when the shop allows and it is clean, and
+    refresh the mergeable hint of the buyer's other orders once this one is committed."""
+    if config.settings.auto_confirm:
+        from orders.services.workflow import order_auto_confirm
+
+        order_auto_confirm(order=order)
+    _recheck_siblings_later(findings)
+
+
+def order_changed(*, order: Order, actor: Actor, lines: list[OrderLine] | None = None) -> None:
+    """After an edit of a locked order: re-run the checks; a confirmed order with new problems goes
+    back to the agents' queue. (A change of address or status also calls ``siblings_recheck_later``;
+    a plain re-check must not, or two mergeable orders would re-check each other for ever.)"""
+    diff = order_checks_refresh(order=order, actor=actor, lines=lines)
+    if diff.changed:
+        order.version += 1
+        order.save(update_fields=["version", "updated_at"])
+    if order.status == OrderStatus.CONFIRMED and (order.open_blockers or order.open_warnings):
+        order_transition(order=order, to=OrderStatus.PENDING_CONFIRMATION, actor=actor, reason="checks_reopened")
+
+
+def siblings_recheck_later(order: Order) -> None:
+    """The buyer's other open orders may gain or lose the mergeable hint when this one changes."""
+    from orders.checks.address import MERGEABLE_STATUSES
+
+    sibling_ids = list(
+        Order.objects.filter(customer_id=order.customer_id, status__in=MERGEABLE_STATUSES)
+        .exclude(pk=order.pk)
+        .values_list("id", flat=True)[:50]
+    )
+    if sibling_ids:
+        from orders.tasks import orders_recheck
+
+        transaction.on_commit(lambda: orders_recheck.delay(sorted(sibling_ids)))
+
+
+def _recheck_siblings_later(findings: list[Finding]) -> None:
+    sibling_ids = sorted({i for f in findings if f.code == "order.mergeable" for i in f.data.get("orders", [])})
+    if sibling_ids:
+        from orders.tasks import orders_recheck
+
+        transaction.on_commit(lambda: orders_recheck.delay(sibling_ids))

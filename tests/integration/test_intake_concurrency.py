@@ -19,8 +19,9 @@ def _poster(key: str, body: dict, headers: dict | None = None):
     def call(_index: int) -> int:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        response = client.post("/api/v1/orders/", data=json.dumps(body), content_type="application/json",
-                               headers=headers or {})
+        response = client.post(
+            "/api/v1/orders/", data=json.dumps(body), content_type="application/json", headers=headers or {}
+        )
         return response.status_code
 
     return call

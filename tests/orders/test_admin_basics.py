@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def _orders(api, count: int) -> list[dict]:
     return [
-        api.post("/api/v1/orders/", data=json.dumps(order_payload(customer={"external_id": f"b{n}"})),
-                 content_type="application/json").json()
+        api.post(
+            "/api/v1/orders/",
+            data=json.dumps(order_payload(customer={"external_id": f"b{n}"})),
+            content_type="application/json",
+        ).json()
         for n in range(count)
     ]
 
@@ -74,9 +77,18 @@ def test_order_page_shows_lines_and_history(agent_client, api, catalogue):
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/orders/customer/", "/admin/orders/product/", "/admin/orders/variant/", "/admin/orders/storefront/",
-     "/admin/orders/courier/", "/admin/orders/provincerule/", "/admin/orders/returnpolicy/",
-     "/admin/orders/shopsettings/", "/admin/orders/apitoken/", "/admin/orders/schoolholiday/"],
+    [
+        "/admin/orders/customer/",
+        "/admin/orders/product/",
+        "/admin/orders/variant/",
+        "/admin/orders/storefront/",
+        "/admin/orders/courier/",
+        "/admin/orders/provincerule/",
+        "/admin/orders/returnpolicy/",
+        "/admin/orders/shopsettings/",
+        "/admin/orders/apitoken/",
+        "/admin/orders/schoolholiday/",
+    ],
 )
 def test_admin_lists_render(super_client, api, catalogue, url):
     _orders(api, 2)
@@ -93,7 +105,6 @@ def test_admin_speaks_chinese_by_default_and_english_on_request(agent_client):
 
 
 def test_adding_a_storefront_in_the_admin_shows_its_token_once(super_client):
-    response = super_client.post("/admin/orders/storefront/add/", {"name": "jd-shop", "is_active": "on"},
-                                 follow=True)
+    response = super_client.post("/admin/orders/storefront/add/", {"name": "jd-shop", "is_active": "on"}, follow=True)
 
     assert "sf_" in response.content.decode()

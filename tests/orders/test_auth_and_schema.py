@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_staff_token_endpoint_returns_a_working_expiring_token(client, staff_user):
     staff_user("agents", username="agent7")
 
-    response = client.post("/api/v1/auth/token/", {"username": "agent7", "password": "pw-12345678"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "agent7", "password": "pw-12345678"}, content_type="application/json"
+    )
 
     assert response.status_code == 200
     key = response.json()["token"]
@@ -24,8 +25,9 @@ def test_staff_token_endpoint_returns_a_working_expiring_token(client, staff_use
 def test_staff_token_wrong_password_is_400_json(client, staff_user):
     staff_user("agents", username="agent7")
 
-    response = client.post("/api/v1/auth/token/", {"username": "agent7", "password": "wrong"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "agent7", "password": "wrong"}, content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
@@ -41,8 +43,9 @@ def test_staff_token_missing_fields_is_400_with_fields(client):
 
 def test_expired_staff_token_is_refused(client, staff_user):
     staff_user("agents", username="agent7")
-    key = client.post("/api/v1/auth/token/", {"username": "agent7", "password": "pw-12345678"},
-                      content_type="application/json").json()["token"]
+    key = client.post(
+        "/api/v1/auth/token/", {"username": "agent7", "password": "pw-12345678"}, content_type="application/json"
+    ).json()["token"]
     ApiToken.objects.update(expires_at=timezone.now())
 
     assert client.get("/api/v1/orders/", headers={"Authorization": f"Token {key}"}).status_code == 401

@@ -49,8 +49,9 @@ def test_import_creates_products_and_variants(tmp_path):
 
 def test_reimport_updates_by_sku(tmp_path):
     run_import(write(tmp_path, GOOD))
-    changed = GOOD.replace("TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,99.00,20",
-                           "TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,89.00,7")
+    changed = GOOD.replace(
+        "TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,99.00,20", "TEE-RED-M,TEE,纯棉T恤,apparel,M,红色,89.00,7"
+    )
 
     output = run_import(write(tmp_path, changed))
 
@@ -126,8 +127,16 @@ def test_non_utf8_file_is_a_readable_error(tmp_path):
 
 def test_rest_upsert_by_storefront(api):
     rows = [
-        {"sku": "MUG-1", "product_code": "MUG", "product_name": "马克杯", "category": "home", "price": "39.00",
-         "stock": 5, "engravable": True, "max_engraving_chars": 10},
+        {
+            "sku": "MUG-1",
+            "product_code": "MUG",
+            "product_name": "马克杯",
+            "category": "home",
+            "price": "39.00",
+            "stock": 5,
+            "engravable": True,
+            "max_engraving_chars": 10,
+        },
     ]
 
     response = api.post("/api/v1/catalog/variants/", rows, format="json")
@@ -153,8 +162,16 @@ def test_rest_upsert_bad_row_is_400_with_its_index_and_stores_nothing(api):
 
 
 def test_rest_upsert_unknown_policy_is_400(api):
-    rows = [{"sku": "A-1", "product_code": "A", "product_name": "a", "category": "x", "price": "1.00",
-             "return_policy": "nope"}]
+    rows = [
+        {
+            "sku": "A-1",
+            "product_code": "A",
+            "product_name": "a",
+            "category": "x",
+            "price": "1.00",
+            "return_policy": "nope",
+        }
+    ]
 
     response = api.post("/api/v1/catalog/variants/", rows, format="json")
 

@@ -12,20 +12,45 @@ from tests.factories import order_payload
 pytestmark = pytest.mark.django_db
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**12), max_value=10**12),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=300),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=300),
 )
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.text(max_size=10), inner, max_size=3), max_leaves=8)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
 
 FIELDS = [
-    ("external_id",), ("placed_at",), ("payment_status",), ("currency",), ("shipping_fee",), ("buyer_note",),
-    ("customer",), ("customer", "external_id"), ("customer", "phone"), ("customer", "default_address"),
-    ("shipping_address",), ("shipping_address", "phone"), ("shipping_address", "province"),
-    ("shipping_address", "postcode"), ("shipping_address", "kind"), ("shipping_address", "street"),
-    ("lines",), ("lines", 0), ("lines", 0, "sku"), ("lines", 0, "quantity"), ("lines", 0, "unit_price"),
-    ("lines", 0, "size"), ("special_requests",), ("special_requests", "courier"),
-    ("special_requests", "gift_wrap"), ("special_requests", "engraving"),
+    ("external_id",),
+    ("placed_at",),
+    ("payment_status",),
+    ("currency",),
+    ("shipping_fee",),
+    ("buyer_note",),
+    ("customer",),
+    ("customer", "external_id"),
+    ("customer", "phone"),
+    ("customer", "default_address"),
+    ("shipping_address",),
+    ("shipping_address", "phone"),
+    ("shipping_address", "province"),
+    ("shipping_address", "postcode"),
+    ("shipping_address", "kind"),
+    ("shipping_address", "street"),
+    ("lines",),
+    ("lines", 0),
+    ("lines", 0, "sku"),
+    ("lines", 0, "quantity"),
+    ("lines", 0, "unit_price"),
+    ("lines", 0, "size"),
+    ("special_requests",),
+    ("special_requests", "courier"),
+    ("special_requests", "gift_wrap"),
+    ("special_requests", "engraving"),
 ]
 
 
@@ -47,8 +72,9 @@ def mangled_bodies(draw) -> dict:
     return body
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(body=mangled_bodies())
 def test_mangled_bodies_get_a_json_4xx_or_an_order_never_a_5xx(api, catalogue, body):
     before = Order.objects.count()

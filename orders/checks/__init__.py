@@ -1,0 +1,9 @@
+"""The confirmation checks: one module per sub-domain, one registry (``base.REGISTRY``).
+
+Importing this package registers every check. ``checks_run(snapshot)`` runs them all.
+"""
+
+from orders.checks import address, lines, orders, phone, requests  # noqa: F401  (registration)
+from orders.checks.base import REGISTRY, Finding, OrderSnapshot, checks_run
+
+__all__ = ["REGISTRY", "Finding", "OrderSnapshot", "checks_run"]

@@ -1,0 +1,124 @@
+"""Load what the checks read: the order, its lines with catalogue facts, the buyer's other orders."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.utils import timezone
+
+from orders.addresses import Address
+from orders.checks.base import LineFacts, OrderSnapshot, OtherOrder, VariantFacts
+from orders.models import Order, OrderLine, OrderStatus, Variant
+from orders.shop_config import ShopConfig, shop_config
+
+# The history checks look at this many of the buyer's most recent other orders.
+HISTORY_DEPTH = 50
+
+
+def variant_facts(variant: Variant | None) -> VariantFacts | None:
+    if variant is None:
+        return None
+    product = variant.product
+    return VariantFacts(
+        sku=variant.sku,
+        size=variant.size,
+        colour=variant.colour,
+        price=variant.price,
+        stock=variant.stock,
+        product_code=product.code,
+        product_name=product.name,
+        category=product.category,
+        bulky=product.bulky,
+        engravable=product.engravable,
+        max_engraving_chars=product.max_engraving_chars,
+        usual_max_quantity=product.usual_max_quantity,
+        return_policy=product.return_policy.code if product.return_policy_id else "",
+    )
+
+
+def order_lines_with_catalogue(order: Order) -> list[OrderLine]:
+    return list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
+
+
+def _other_orders(order: Order) -> tuple[OtherOrder, ...]:
+    rows = list(
+        Order.objects.filter(customer_id=order.customer_id)
+        .exclude(pk=order.pk)
+        .exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.MERGED])
+        .order_by("-id")
+        .values_list(
+            "id",
+            "external_id",
+            "status",
+            "placed_at",
+            "created_at",
+            "ship_province",
+            "ship_city",
+            "ship_district",
+            "ship_street",
+        )[:HISTORY_DEPTH]
+    )
+    if not rows:
+        return ()
+    skus: dict[int, set[str]] = defaultdict(set)
+    sizes: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for order_id, sku, size, category in OrderLine.objects.filter(order_id__in=[r[0] for r in rows]).values_list(
+        "order_id", "sku", "size", "variant__product__category"
+    ):
+        skus[order_id].add(sku)
+        if category and size:
+            sizes[order_id].append((category, size))
+    others = []
+    for order_id, external_id, status, placed_at, created_at, province, city, district, street in rows:
+        address = Address(province=province, city=city, district=district, street=street)
+        others.append(
+            OtherOrder(
+                id=order_id,
+                external_id=external_id,
+                status=status,
+                at=placed_at or created_at,
+                address_key=address.comparison_key(),
+                skus=frozenset(skus[order_id]),
+                sizes=tuple(sizes[order_id]),
+            )
+        )
+    return tuple(others)
+
+
+def order_snapshot(
+    order: Order,
+    *,
+    lines: Sequence[OrderLine] | None = None,
+    config: ShopConfig | None = None,
+    now: datetime | None = None,
+) -> OrderSnapshot:
+    """The snapshot of a stored order. ``lines`` must have ``variant__product`` loaded when given."""
+    lines = order_lines_with_catalogue(order) if lines is None else lines
+    customer = order.customer
+    default = customer.default_address
+    return OrderSnapshot(
+        order_id=order.pk,
+        at=order.placed_at or now or timezone.now(),
+        shipping_address=order.shipping_address,
+        default_address=None if default.is_empty else default,
+        lines=tuple(
+            LineFacts(
+                position=line.position,
+                sku=line.sku,
+                quantity=line.quantity,
+                size=line.size,
+                colour=line.colour,
+                unit_price=line.unit_price,
+                variant=variant_facts(line.variant),
+            )
+            for line in lines
+        ),
+        courier=order.requested_courier,
+        gift_wrap=order.gift_wrap,
+        engraving=order.engraving_text,
+        card_message=order.card_message,
+        shipping_fee=order.shipping_fee,
+        items_total=order.items_total,
+        config=config or shop_config(),
+        other_orders=_other_orders(order),
+    )

@@ -1,0 +1,142 @@
+"""Agents fix what the checks found: the address, the lines (SKU, size, colour, quantity), the requests.
+
+One service for all three so that one edit is one lock, one version bump and one check run.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from orders.addresses import Address
+from orders.events import Actor, event_build
+from orders.exceptions import InvalidInput, OrderNotEditable
+from orders.models import Order, OrderEvent, OrderEventType, OrderLine, Variant
+from orders.pricing import payment_reconcile, totals_refresh
+from orders.services.pipeline import order_changed, siblings_recheck_later
+from orders.services.workflow import order_lock
+
+REQUEST_FIELDS = {
+    "courier": "requested_courier",
+    "gift_wrap": "gift_wrap",
+    "engraving": "engraving_text",
+    "card_message": "card_message",
+}
+
+
+@dataclass(frozen=True)
+class LineChange:
+    line_id: int
+    sku: str | None = None
+    size: str | None = None
+    colour: str | None = None
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderChanges:
+    address: dict[str, str] = field(default_factory=dict)  # only the fields that change
+    lines: tuple[LineChange, ...] = ()
+    requests: dict = field(default_factory=dict)  # keys of REQUEST_FIELDS
+    buyer_note: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.address or self.lines or self.requests or self.buyer_note is not None)
+
+
+@transaction.atomic
+def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_version: int | None = None) -> Order:
+    """Apply an agent's corrections, record what changed (before and after) and re-run the checks."""
+    if changes.is_empty:
+        raise InvalidInput(_("Nothing to change."))
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if not order.is_editable:
+        raise OrderNotEditable()
+    lines = list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
+    events: list[OrderEvent] = []
+
+    address_diff = _apply_address(order, changes.address)
+    if address_diff:
+        events.append(event_build(order=order, type=OrderEventType.ADDRESS_CHANGED, actor=actor, **address_diff))
+    line_diff = _apply_lines(lines, changes.lines)
+    if line_diff:
+        events.append(event_build(order=order, type=OrderEventType.LINES_CHANGED, actor=actor, lines=line_diff))
+    request_diff = _apply_requests(order, changes)
+    if request_diff:
+        events.append(event_build(order=order, type=OrderEventType.REQUESTS_CHANGED, actor=actor, **request_diff))
+    if not events:
+        return order
+
+    if line_diff:
+        totals_refresh(order, lines)
+        payment_reconcile(order)
+        OrderLine.objects.bulk_update(
+            lines, ["variant", "sku", "product_name", "size", "colour", "quantity", "line_total"]
+        )
+    order.version += 1
+    order.save()
+    OrderEvent.objects.bulk_create(events)
+    order_changed(order=order, actor=actor, lines=lines)
+    if address_diff:
+        siblings_recheck_later(order)
+    return order
+
+
+def _apply_address(order: Order, values: dict[str, str]) -> dict:
+    before = order.shipping_address
+    after = Address(**{**before.as_dict(), **values})
+    if after == before:
+        return {}
+    after.to_model(order, "ship_")
+    names = [name for name in Address.field_names() if getattr(before, name) != getattr(after, name)]
+    return {
+        "fields": names,
+        "before": {n: getattr(before, n) for n in names},
+        "after": {n: getattr(after, n) for n in names},
+    }
+
+
+def _apply_lines(lines: list[OrderLine], changes: tuple[LineChange, ...]) -> list[dict]:
+    by_id = {line.pk: line for line in lines}
+    unknown = [change.line_id for change in changes if change.line_id not in by_id]
+    if unknown:
+        raise InvalidInput(fields={"lines": [_("Line %s is not part of this order.") % line_id for line_id in unknown]})
+    new_skus = {change.sku for change in changes if change.sku}
+    variants = Variant.objects.select_related("product__return_policy").in_bulk(new_skus, field_name="sku")
+    diff = []
+    for change in changes:
+        line = by_id[change.line_id]
+        before = {"sku": line.sku, "size": line.size, "colour": line.colour, "quantity": line.quantity}
+        if change.sku and change.sku != line.sku:
+            variant = variants.get(change.sku)
+            line.sku, line.variant = change.sku, variant
+            if variant is not None:
+                line.product_name = variant.product.name
+                line.size, line.colour = variant.size, variant.colour
+        if change.size is not None:
+            line.size = change.size
+        if change.colour is not None:
+            line.colour = change.colour
+        if change.quantity is not None:
+            line.quantity = change.quantity
+        after = {"sku": line.sku, "size": line.size, "colour": line.colour, "quantity": line.quantity}
+        if after != before:
+            diff.append({"line": line.position, "before": before, "after": after})
+    return diff
+
+
+def _apply_requests(order: Order, changes: OrderChanges) -> dict:
+    before = dict(order.special_requests)
+    for key, value in changes.requests.items():
+        setattr(order, REQUEST_FIELDS[key], value)
+    note_before = order.buyer_note
+    if changes.buyer_note is not None:
+        order.buyer_note = changes.buyer_note
+    after = dict(order.special_requests)
+    diff = {}
+    if after != before:
+        diff.update(before=before, after=after)
+    if order.buyer_note != note_before:
+        diff.update(buyer_note={"before": note_before, "after": order.buyer_note})
+    return diff

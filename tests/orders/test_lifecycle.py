@@ -1,0 +1,44 @@
+"""Every transition of the life cycle: allowed ones move and record, the rest are refused."""
+
+import itertools
+
+import pytest
+
+from orders.events import Actor
+from orders.exceptions import InvalidTransition
+from orders.models import ALLOWED_TRANSITIONS, OrderEvent, OrderStatus
+from orders.services.lifecycle import order_transition
+from tests.orders.helpers import create_order
+
+pytestmark = pytest.mark.django_db
+
+PAIRS = list(itertools.product(OrderStatus.values, OrderStatus.values))
+
+
+def test_the_brief_s_main_path_is_allowed():
+    path = ["received", "pending_confirmation", "confirmed", "shipped", "delivered"]
+    for current, target in itertools.pairwise(path):
+        assert target in ALLOWED_TRANSITIONS[current]
+
+
+@pytest.mark.parametrize(("current", "target"), PAIRS)
+def test_transition(api, catalogue, current, target):
+    from orders.models import Order
+
+    order = Order.objects.get(pk=create_order(api)["id"])
+    Order.objects.filter(pk=order.pk).update(status=current)
+    order.refresh_from_db()
+    version = order.version
+
+    if target in ALLOWED_TRANSITIONS[current]:
+        order_transition(order=order, to=OrderStatus(target), actor=Actor.system())
+        order.refresh_from_db()
+        assert order.status == target
+        assert order.version == version + 1
+        event = OrderEvent.objects.filter(order=order).latest("id")
+        assert event.data == {"before": current, "after": target}
+    else:
+        with pytest.raises(InvalidTransition):
+            order_transition(order=order, to=OrderStatus(target), actor=Actor.system())
+        order.refresh_from_db()
+        assert order.status == current
