@@ -133,6 +133,7 @@ ZHANG_HOME = _address(
 CHEN_WORK = _address("陈静", "18612345678", "广东省", "深圳市", "南山区", "科苑路15号 科兴科学园A栋", "518057", "work")
 ZHAO_HOME = _address("赵强", "025-83456789", "江苏省", "南京市", "鼓楼区", "中山北路18号", "210008", "home")
 LIU_HOME = _address("刘洋", "15000150000", "四川省", "成都市", "武侯区", "人民南路四段27号", "610041", "home")
+ZHOU_HOME = _address("周杰", "13312345678", "福建省", "厦门市", "思明区", "湖滨南路57号 3-1201", "361004", "home")
 SUN_HOME = _address("孙丽", "13512345678", "广东省", "广州市", "天河区", "体育西路101号", "510620", "home")
 
 CUSTOMERS: dict[str, dict] = {
@@ -150,6 +151,7 @@ CUSTOMERS: dict[str, dict] = {
     "zhao": {"external_id": "buyer-zhaoqiang", "name": "赵强", "phone": "025-83456789", "default_address": ZHAO_HOME},
     "liu": {"external_id": "buyer-liuyang", "name": "刘洋", "phone": "15000150000", "default_address": LIU_HOME},
     "sun": {"external_id": "buyer-sunli", "name": "孙丽", "phone": "13512345678", "default_address": SUN_HOME},
+    "zhou": {"external_id": "buyer-zhoujie", "name": "周杰", "phone": "13312345678", "default_address": ZHOU_HOME},
 }
 
 
@@ -305,7 +307,7 @@ ORDERS: list[tuple[str, str, dict]] = [
             "special_requests": {"courier": "JD"},
         },
     ),
-    ("干净的订单", "zhao", {"shipping_address": ZHAO_HOME, "lines": [_line("SHIRT-BLUE-L")], "shipping_fee": "0.00"}),
+    ("干净的订单", "zhou", {"shipping_address": ZHOU_HOME, "lines": [_line("SHIRT-BLUE-L")], "shipping_fee": "0.00"}),
     (
         "繁体地址：沙发寄往大廈",
         "chen",

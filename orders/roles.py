@@ -13,6 +13,7 @@ SUPERVISORS = "supervisors"
 
 _READ_CATALOGUE = ["orders.view_product", "orders.view_variant", "orders.view_returnpolicy"]
 _READ_ORDERS = ["orders.view_order", "orders.view_orderline", "orders.view_orderevent", "orders.view_checkresult"]
+_FLAGS = ["flags.view_flag", "flags.add_flag", "flags.change_flag", "flags.view_flagcategory"]
 _READ_SETTINGS = [
     "orders.view_shopsettings",
     "orders.view_courier",
@@ -24,6 +25,7 @@ _READ_SETTINGS = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENTS: [
         *_READ_ORDERS,
+        *_FLAGS,
         "orders.change_order",
         "orders.confirm_order",
         "orders.edit_order_address",
@@ -38,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     WAREHOUSE: [
         *_READ_ORDERS,
+        *_FLAGS,
         "orders.ship_order",
         *_READ_CATALOGUE,
         "orders.change_variant",
@@ -47,6 +50,7 @@ ROLE_PERMISSIONS[SUPERVISORS] = [
     *ROLE_PERMISSIONS[AGENTS],
     "orders.ship_order",
     "orders.override_courier",
+    "flags.change_flagcategory",
     "orders.unlimited_discount",
     "orders.add_product",
     "orders.change_product",

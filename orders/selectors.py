@@ -1,8 +1,13 @@
 """Reads that are more than a one-line query: scoped order lists and the detail prefetch."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import timedelta
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from flags.models import Flag
 from orders.models import CheckResult, Order, OrderEvent, OrderLine
+from orders.shop_config import shop_config
 
 
 def orders_visible_to(*, storefront=None) -> QuerySet[Order]:
@@ -13,8 +18,19 @@ def orders_visible_to(*, storefront=None) -> QuerySet[Order]:
     return queryset
 
 
+def open_flags_prefetch() -> Prefetch:
+    return Prefetch(
+        "flags",
+        queryset=Flag.objects.filter(cleared_at__isnull=True)
+        .select_related("category", "author")
+        .order_by("category__position", "id"),
+        to_attr="open_flags",
+    )
+
+
 def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.select_related("customer", "storefront").prefetch_related(
+        open_flags_prefetch(),
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
@@ -22,4 +38,56 @@ def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
 
 
 def order_list_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("customer")
+    return queryset.select_related("customer").prefetch_related(open_flags_prefetch())
+
+
+ABNORMAL_REASONS = (
+    "unconfirmed_overdue",
+    "on_hold",
+    "open_blockers",
+    "stock_shortfall",
+    "purple_flag",
+    "payment_missing",
+)
+ACTIVE_STATUSES = ("received", "pending_confirmation", "confirmed", "on_hold")
+
+
+def abnormal_orders(*, now=None) -> QuerySet[Order]:
+    """异常订单: active orders that need attention, oldest first, annotated with why.
+
+    Unconfirmed past the shop's time limit, on hold, open blockers, a stock shortfall, a purple
+    (abnormal) flag — which the buyer's change requests raise —, or confirmed but unpaid.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=shop_config().settings.unconfirmed_alert_hours)
+    conditions = {
+        "unconfirmed_overdue": Q(status__in=["received", "pending_confirmation"], created_at__lt=cutoff),
+        "on_hold": Q(status="on_hold"),
+        "open_blockers": Q(open_blockers__gt=0),
+        "stock_shortfall": Q(
+            Exists(CheckResult.objects.filter(order_id=OuterRef("pk"), code="line.out_of_stock", status="open"))
+        ),
+        "purple_flag": Q(
+            Exists(Flag.objects.filter(order_id=OuterRef("pk"), colour="purple", cleared_at__isnull=True))
+        ),
+        "payment_missing": Q(status="confirmed", payment_status="unpaid"),
+    }
+    annotations = {
+        f"abnormal_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in conditions.items()
+    }
+    any_reason = Q()
+    for condition in conditions.values():
+        any_reason |= condition
+    return (
+        Order.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(any_reason)
+        .annotate(**annotations)
+        .select_related("customer", "storefront")
+        .order_by("id")
+    )
+
+
+def abnormal_reasons(order: Order) -> list[str]:
+    """The reasons an order from ``abnormal_orders`` is listed."""
+    return [name for name in ABNORMAL_REASONS if getattr(order, f"abnormal_{name}", False)]

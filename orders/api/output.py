@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from orders.checks.messages import check_message
 from orders.models import Order
+from orders.selectors import abnormal_reasons
 
 
 def money(**kwargs) -> serializers.DecimalField:
@@ -69,6 +70,16 @@ class CheckOutputSerializer(serializers.Serializer):
         return check.resolved_by.get_username() if check.resolved_by_id else None
 
 
+class FlagOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    colour = serializers.CharField()
+    category = serializers.CharField(source="category.code")
+    note = serializers.CharField()
+    source = serializers.CharField()
+    author = serializers.CharField(source="author_name")
+    created_at = serializers.DateTimeField()
+
+
 class EventOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.CharField()
@@ -95,6 +106,7 @@ class _OrderBaseSerializer(serializers.Serializer):
     totals = TotalsSerializer(source="*")
     open_blockers = serializers.IntegerField()
     open_warnings = serializers.IntegerField()
+    flags = FlagOutputSerializer(many=True, source="open_flags")
     shipping_address = serializers.SerializerMethodField()
     placed_at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
@@ -113,6 +125,14 @@ class OrderListSerializer(_OrderBaseSerializer):
 
     def _masked(self) -> bool:
         return True
+
+
+class AbnormalOrderSerializer(OrderListSerializer):
+    reasons = serializers.SerializerMethodField()
+    hold_reason = serializers.CharField()
+
+    def get_reasons(self, order: Order) -> list[str]:
+        return abnormal_reasons(order)
 
 
 class OrderDetailSerializer(_OrderBaseSerializer):

@@ -253,3 +253,24 @@ class OrderPatchSerializer(serializers.Serializer):
             requests=dict(data.get("special_requests", {})),
             buyer_note=data.get("buyer_note"),
         )
+
+
+class FlagCreateSerializer(serializers.Serializer):
+    category = serializers.SlugField(max_length=20)
+    note = TextField(max_length=1000)
+
+
+class ShipSerializer(serializers.Serializer):
+    courier = serializers.CharField(max_length=8)
+    tracking_number = TextField(max_length=40)
+    override_reason = TextField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TrackingCorrectionSerializer(serializers.Serializer):
+    tracking_number = TextField(max_length=40)
+    courier = serializers.CharField(max_length=8, required=False)
+    reason = TextField(max_length=500)
+
+
+class DeliverSerializer(serializers.Serializer):
+    delivered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

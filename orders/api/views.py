@@ -15,27 +15,46 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from flags.models import FlagColour
+from flags.selectors import orders_with_flag
+from flags.services import flag_add, flag_clear
 from orders.api.idempotency import idempotent_response, request_hash
-from orders.api.output import OrderDetailSerializer, OrderListSerializer
+from orders.api.output import (
+    AbnormalOrderSerializer,
+    FlagOutputSerializer,
+    OrderDetailSerializer,
+    OrderListSerializer,
+)
 from orders.api.permissions import IsStorefront, staff_with, storefront_of, storefront_or_staff_with
 from orders.api.serializers import (
     AcknowledgeSerializer,
     CatalogUpsertResultSerializer,
+    DeliverSerializer,
     EmptySerializer,
+    FlagCreateSerializer,
     OrderCreateSerializer,
     OrderPatchSerializer,
     ReasonSerializer,
+    ShipSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
+    TrackingCorrectionSerializer,
     VariantRowSerializer,
 )
 from orders.events import Actor
 from orders.exceptions import InvalidInput, NotFound
 from orders.models import Order, OrderStatus
-from orders.selectors import order_detail_queryset, order_list_queryset, orders_visible_to
+from orders.selectors import (
+    abnormal_orders,
+    open_flags_prefetch,
+    order_detail_queryset,
+    order_list_queryset,
+    orders_visible_to,
+)
 from orders.services.catalog import CatalogRowError, VariantRow, catalog_upsert
 from orders.services.edits import order_edit
 from orders.services.intake import order_create
+from orders.services.shipping import order_deliver, order_ship, order_tracking_correct
 from orders.services.tokens import staff_token_issue
 from orders.services.workflow import (
     order_cancel,
@@ -88,15 +107,23 @@ class OrderCursorPagination(CursorPagination):
     max_page_size = 200
 
 
+class OldestFirstPagination(OrderCursorPagination):
+    ordering = "id"
+
+
 class OrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
     has_blockers = filters.BooleanFilter(method="filter_has_blockers")
     customer = filters.CharFilter(field_name="customer__external_id")
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+    flag = filters.ChoiceFilter(choices=FlagColour.choices, method="filter_flag")
 
     class Meta:
         model = Order
-        fields = ["status", "has_blockers", "customer", "updated_after"]
+        fields = ["status", "has_blockers", "customer", "updated_after", "flag"]
+
+    def filter_flag(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        return orders_with_flag(queryset, value) if value else queryset
 
     def filter_has_blockers(self, queryset: QuerySet[Order], name: str, value: bool | None) -> QuerySet[Order]:
         if value is None:
@@ -106,6 +133,10 @@ class OrderFilter(filters.FilterSet):
 
 class OrderViewMixin:
     """Scoping and serializer context shared by every order endpoint."""
+
+    def actor(self) -> Actor:
+        storefront = storefront_of(self.request)
+        return Actor.storefront(storefront) if storefront is not None else Actor(user=self.request.user)
 
     def scoped_orders(self) -> QuerySet[Order]:
         return orders_visible_to(storefront=storefront_of(self.request))
@@ -146,6 +177,12 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
         "release": staff_with("orders.confirm_order"),
         "cancel": staff_with("orders.confirm_order"),
         "recheck": staff_with("orders.confirm_order"),
+        "flags": staff_with("flags.add_flag"),
+        "flag_clear": staff_with("flags.change_flag"),
+        "ship": storefront_or_staff_with("orders.ship_order"),
+        "deliver": storefront_or_staff_with("orders.ship_order"),
+        "tracking": staff_with("orders.ship_order"),
+        "abnormal": staff_with("orders.view_order"),
     }
 
     def get_permissions(self):
@@ -287,6 +324,90 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
             expected_version=if_match(request),
         )
         return self.detail_response(order)
+
+    @extend_schema(
+        request=FlagCreateSerializer,
+        responses={201: FlagOutputSerializer},
+        summary="Add a flag; its colour comes from the category's rule",
+    )
+    @action(detail=True, methods=["post"])
+    def flags(self, request, pk: int):
+        data = _validated(FlagCreateSerializer, request)
+        flag = flag_add(
+            order_id=self.order_or_404(pk).pk, category_code=data["category"], note=data["note"], actor=self.actor()
+        )
+        return Response(FlagOutputSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=OrderDetailSerializer, summary="Clear a flag")
+    @action(detail=True, methods=["delete"], url_path=r"flags/(?P<flag_id>\d+)")
+    def flag_clear(self, request, pk: int, flag_id: int):
+        flag_clear(order_id=self.order_or_404(pk).pk, flag_id=int(flag_id), actor=self.actor())
+        return self.detail_response(self.order_or_404(pk))
+
+    @extend_schema(
+        request=ShipSerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Ship: courier and tracking number, validated; the promised courier is enforced",
+    )
+    @action(detail=True, methods=["post"])
+    def ship(self, request, pk: int):
+        data = _validated(ShipSerializer, request)
+        order = order_ship(
+            order_id=self.order_or_404(pk).pk,
+            courier=data["courier"],
+            tracking_number=data["tracking_number"],
+            override_reason=data["override_reason"],
+            actor=self.actor(),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=TrackingCorrectionSerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Correct the tracking number of a shipped order",
+    )
+    @action(detail=True, methods=["post"])
+    def tracking(self, request, pk: int):
+        data = _validated(TrackingCorrectionSerializer, request)
+        order = order_tracking_correct(
+            order_id=self.order_or_404(pk).pk,
+            tracking_number=data["tracking_number"],
+            courier=data.get("courier"),
+            reason=data["reason"],
+            actor=self.actor(),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=DeliverSerializer,
+        responses=OrderDetailSerializer,
+        parameters=[IF_MATCH],
+        summary="Record the delivery (starts the return window)",
+    )
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk: int):
+        data = _validated(DeliverSerializer, request)
+        order = order_deliver(
+            order_id=self.order_or_404(pk).pk,
+            delivered_at=data["delivered_at"],
+            actor=self.actor(),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        responses=AbnormalOrderSerializer(many=True),
+        summary="Abnormal orders (异常订单): what needs attention, oldest first, with the reasons",
+    )
+    @action(detail=False, methods=["get"], pagination_class=OldestFirstPagination)
+    def abnormal(self, request):
+        page = self.paginate_queryset(abnormal_orders().prefetch_related(open_flags_prefetch()))
+        data = AbnormalOrderSerializer(page, many=True, context=self.serializer_context()).data
+        return self.get_paginated_response(data)
 
     @extend_schema(request=EmptySerializer, responses=OrderDetailSerializer, summary="Run the checks again")
     @action(detail=True, methods=["post"])

@@ -72,7 +72,7 @@ class OtherOrder:
 @dataclass(frozen=True)
 class OrderSnapshot:
     order_id: int | None
-    at: datetime  # placed_at, or now
+    at: datetime  # placed_at, or now: when the parcel leaves, for the delivery estimate
     shipping_address: Address
     default_address: Address | None
     lines: tuple[LineFacts, ...]
@@ -84,6 +84,12 @@ class OrderSnapshot:
     items_total: Decimal
     config: ShopConfig
     other_orders: tuple[OtherOrder, ...] = ()
+    # placed_at, or when the order arrived: where it stands among the buyer's orders (history checks)
+    ordered_at: datetime | None = None
+
+    @property
+    def history_at(self) -> datetime:
+        return self.ordered_at or self.at
 
 
 CheckFunction = Callable[[OrderSnapshot], Iterable[Finding]]

@@ -92,11 +92,15 @@ def line_multiple_sizes(snapshot: OrderSnapshot) -> Iterable[Finding]:
             )
 
 
+# What the buyer bought and kept, as far as we know: orders that went past confirmation.
+BOUGHT_STATUSES = frozenset({"confirmed", "shipped", "delivered"})
+
+
 @check("line.size_differs_from_history")
 def line_size_differs_from_history(snapshot: OrderSnapshot) -> Iterable[Finding]:
     before: dict[str, set[str]] = defaultdict(set)
     for other in snapshot.other_orders:
-        if other.at <= snapshot.at and other.status != "cancelled":
+        if other.at <= snapshot.history_at and other.status in BOUGHT_STATUSES:
             for category, size in other.sizes:
                 before[category].add(normalise_text(size))
     reported: set[str] = set()

@@ -17,8 +17,8 @@ def order_possible_duplicate(snapshot: OrderSnapshot) -> Iterable[Finding]:
         for other in snapshot.other_orders
         if other.status in COUNTED_STATUSES
         and other.skus == skus
-        and timedelta(0) <= snapshot.at - other.at <= window
-        and (snapshot.order_id is None or other.id < snapshot.order_id or other.at < snapshot.at)
+        and timedelta(0) <= snapshot.history_at - other.at <= window
+        and (snapshot.order_id is None or other.id < snapshot.order_id or other.at < snapshot.history_at)
     ]
     if earlier:
         yield Finding(

@@ -99,6 +99,7 @@ def order_snapshot(
     return OrderSnapshot(
         order_id=order.pk,
         at=order.placed_at or now or timezone.now(),
+        ordered_at=order.placed_at or order.created_at or now or timezone.now(),
         shipping_address=order.shipping_address,
         default_address=None if default.is_empty else default,
         lines=tuple(

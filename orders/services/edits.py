@@ -5,9 +5,13 @@ One service for all three so that one edit is one lock, one version bump and one
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from flags.rules import ADDRESS
+from flags.services import flag_raise
 from orders.addresses import Address
 from orders.events import Actor, event_build
 from orders.exceptions import InvalidInput, OrderNotEditable
@@ -79,8 +83,20 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
     OrderEvent.objects.bulk_create(events)
     order_changed(order=order, actor=actor, lines=lines)
     if address_diff:
+        _flag_address_change(order, address_diff["fields"], actor)
         siblings_recheck_later(order)
     return order
+
+
+def _flag_address_change(order: Order, fields: list[str], actor: Actor) -> None:
+    """Tell the warehouse that the address, recipient or phone changed after the buyer ordered (yellow)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {name: str(Order._meta.get_field(f"ship_{name}").verbose_name) for name in fields}
+        note = _("Changed by %(who)s: %(fields)s. Use the address on this order.") % {
+            "who": actor,
+            "fields": "、".join(labels[name] for name in fields),
+        }
+    flag_raise(order=order, category_code=ADDRESS, cause="address_changed", note=note, actor=actor)
 
 
 def _apply_address(order: Order, values: dict[str, str]) -> dict:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from flags.models import Flag
+from flags.services import flags_build_for_intake
 from orders.addresses import Address
 from orders.checks import checks_run
 from orders.checks.snapshot import order_snapshot
@@ -151,6 +153,8 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     OrderLine.objects.bulk_create(lines)
 
     actor = Actor.storefront(storefront)
+    flags, flag_events = flags_build_for_intake(order=order, findings=findings, actor=actor)
+    Flag.objects.bulk_create(flags)
     events = [
         event_build(
             order=order,
@@ -167,6 +171,7 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
             after=OrderStatus.PENDING_CONFIRMATION,
         ),
         *intake_findings_store(order=order, findings=findings, actor=actor),
+        *flag_events,
     ]
     OrderEvent.objects.bulk_create(events)
     order_after_intake(order=order, lines=lines, findings=findings, actor=actor, config=config)

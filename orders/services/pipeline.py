@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from flags.services import flags_sync
 from orders.checks import Finding
 from orders.events import Actor, event_build
 from orders.models import CheckResult, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, Severity
@@ -49,6 +50,7 @@ def order_changed(*, order: Order, actor: Actor, lines: list[OrderLine] | None =
     back to the agents' queue. (A change of address or status also calls ``siblings_recheck_later``;
     a plain re-check must not, or two mergeable orders would re-check each other for ever.)"""
     diff = order_checks_refresh(order=order, actor=actor, lines=lines)
+    flags_sync(order=order, findings=diff.findings, actor=actor)
     if diff.changed:
         order.version += 1
         order.save(update_fields=["version", "updated_at"])

@@ -19,7 +19,8 @@ def test_seed_demo_loads_catalogue_orders_and_users_and_prints_hints():
 
     text = out.getvalue()
     assert Variant.objects.count() == len(demo.CATALOGUE) >= 30
-    assert Order.objects.count() == len(demo.ORDERS) >= 20
+    assert Order.objects.count() == len(demo.ORDERS) + len(demo.PAST_ORDERS)
+    assert len(demo.ORDERS) >= 20
     for username in ("agent", "warehouse", "supervisor"):
         assert authenticate(username=username, password="demo-pass-123") is not None
         assert f"{username} / demo-pass-123" in text
@@ -32,4 +33,20 @@ def test_seed_demo_twice_adds_nothing_and_keeps_working():
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert Order.objects.count() == len(demo.ORDERS)
+    assert Order.objects.count() == len(demo.ORDERS) + len(demo.PAST_ORDERS)
+
+
+def test_demo_orders_cover_every_check_of_the_brief():
+    from orders.checks import REGISTRY
+    from orders.models import CheckResult
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert set(CheckResult.objects.values_list("code", flat=True)) == set(REGISTRY)
+
+
+def test_demo_has_a_clean_order_and_a_delivered_one():
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Order.objects.filter(status="pending_confirmation", open_blockers=0, open_warnings=0).exists()
+    assert Order.objects.filter(status="delivered").exists()

@@ -11,11 +11,14 @@ from django.db import transaction
 from orders import demo
 from orders.api.idempotency import request_hash
 from orders.api.serializers import OrderCreateSerializer
-from orders.models import Storefront
+from orders.events import Actor
+from orders.models import Order, Storefront
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.catalog import catalog_upsert
 from orders.services.intake import order_create
+from orders.services.shipping import order_deliver, order_ship
 from orders.services.tokens import storefront_create, storefront_token_issue
+from orders.services.workflow import order_check_acknowledge, order_confirm
 
 DEMO_STOREFRONT = "demo-shop"
 DEMO_USERS = [("agent", AGENTS), ("warehouse", WAREHOUSE), ("supervisor", SUPERVISORS)]
@@ -41,6 +44,8 @@ class Command(BaseCommand):
         else:
             key = storefront_token_issue(storefront=storefront)
 
+        for number, (label, customer, body) in enumerate(demo.PAST_ORDERS, start=1):
+            self._past_order(storefront, f"DEMO-PAST-{number:04d}", label, customer, body)
         created = 0
         for number, (label, customer, body) in enumerate(demo.ORDERS, start=1):
             created += self._order(storefront, f"DEMO-{number:04d}", label, customer, body)
@@ -64,6 +69,18 @@ class Command(BaseCommand):
             storefront=storefront, data=serializer.to_input(), intake_hash=request_hash(payload)
         )
         return was_created
+
+    def _past_order(self, storefront, external_id: str, label: str, customer: str, body: dict) -> None:
+        """An order that already went the whole way: confirmed, shipped, delivered (history for the checks)."""
+        if not self._order(storefront, external_id, label, customer, body):
+            return
+        order = Order.objects.get(storefront=storefront, external_id=external_id)
+        system = Actor.system()
+        for check in order.checks.filter(status="open", severity="warning"):
+            order_check_acknowledge(order_id=order.pk, code=check.code, note="demo", actor=system)
+        order_confirm(order_id=order.pk, actor=system)
+        order_ship(order_id=order.pk, courier="ZTO", tracking_number="753400000001", actor=system)
+        order_deliver(order_id=order.pk, actor=system)
 
     @transaction.atomic
     def _users(self, password: str | None) -> list[tuple[str, str, str]]:

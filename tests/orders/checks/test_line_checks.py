@@ -114,6 +114,23 @@ def test_size_history_of_another_category_does_not_count():
     assert run(lines.line_size_differs_from_history, lines=(line(SHOE_40),), other_orders=(earlier,)) == []
 
 
+def test_size_history_counts_only_orders_past_confirmation():
+    pending = other_order(3, at=NOV_22 - timedelta(days=1), status="pending_confirmation", sizes=[("shoes", "42")])
+
+    assert run(lines.line_size_differs_from_history, lines=(line(SHOE_40),), other_orders=(pending,)) == []
+
+
+def test_history_of_a_stored_order_is_judged_at_its_own_time_not_at_the_recheck():
+    from dataclasses import replace
+
+    later = other_order(3, at=NOV_22 + timedelta(days=2), status="delivered", sizes=[("shoes", "42")])
+    snap = replace(
+        snapshot(lines=(line(SHOE_40),), other_orders=(later,)), at=NOV_22 + timedelta(days=5), ordered_at=NOV_22
+    )
+
+    assert list(lines.line_size_differs_from_history(snap)) == []
+
+
 def test_size_history_ignores_later_and_cancelled_orders():
     later = other_order(3, at=NOV_22 + timedelta(days=1), sizes=[("shoes", "42")])
     cancelled = other_order(4, at=NOV_22 - timedelta(days=3), status="cancelled", sizes=[("shoes", "42")])

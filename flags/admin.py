@@ -1,0 +1,119 @@
+"""Flags in the admin: the colour rules (supervisors), the flags themselves, and the pieces the
+order lists use: a colour filter with counts and coloured badges."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from flags.models import Flag, FlagCategory, FlagColour
+from flags.selectors import open_flag_counts, orders_with_flag
+from flags.services import flag_clear, flags_recolour
+from orders.events import Actor
+
+BADGE_COLOURS = {
+    "red": "#d93025",
+    "yellow": "#e8a600",
+    "green": "#188038",
+    "blue": "#1a73e8",
+    "purple": "#8e24aa",
+    "orange": "#f57c00",
+    "grey": "#757575",
+}
+
+
+def flag_badge(colour: str, label: str = "", title: str = "") -> str:
+    text = label or (FlagColour(colour).label if colour in FlagColour.values else colour)
+    return format_html(
+        '<span class="flag-badge" title="{}" style="display:inline-block;min-width:1.2em;padding:0 .4em;'
+        'border-radius:.6em;background:{};color:#fff;font-size:11px;line-height:1.6em;margin-right:2px">{}</span>',
+        title,
+        BADGE_COLOURS.get(colour, "#757575"),
+        text,
+    )
+
+
+def flag_badges(flags) -> str:
+    """Badges for an order's open flags (``order.open_flags``, prefetched by the list's queryset)."""
+    if not flags:
+        return "—"
+    return format_html_join("", "{}", ((flag_badge(flag.colour, title=flag.note),) for flag in flags))
+
+
+class FlagColourFilter(admin.SimpleListFilter):
+    """Filter orders by the colour of an open flag, with how many orders carry each colour."""
+
+    title = _("flag colour")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        counts = open_flag_counts()
+        return [
+            (colour, f"{label} ({counts.get(colour, 0)})") for colour, label in FlagColour.choices if counts.get(colour)
+        ]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value in FlagColour.values:
+            return orders_with_flag(queryset, value)
+        return queryset
+
+
+@admin.register(FlagCategory)
+class FlagCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "colour_badge", "colour", "position", "description"]
+    list_editable = ["colour", "position"]
+    actions = ["recolour_open_flags"]
+
+    @admin.display(description=_("badge"))
+    def colour_badge(self, category: FlagCategory) -> str:
+        return flag_badge(category.colour)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Re-colour open flags to the current rules"), permissions=["change"])
+    def recolour_open_flags(self, request, queryset) -> None:
+        count = flags_recolour()
+        messages.success(request, ngettext("%d open flag re-coloured.", "%d open flags re-coloured.", count) % count)
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["order", "badge", "category", "note", "source", "author_name", "created_at", "cleared_at"]
+    list_filter = ["colour", "source", "category", ("cleared_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["order", "category", "author"]
+    search_fields = ["=order__external_id", "note"]
+    readonly_fields = [
+        "order",
+        "category",
+        "colour",
+        "note",
+        "source",
+        "cause",
+        "author",
+        "author_label",
+        "created_at",
+        "cleared_at",
+        "cleared_by",
+    ]
+    actions = ["clear_flags"]
+    show_full_result_count = False
+
+    @admin.display(description=_("colour"), ordering="colour")
+    def badge(self, flag: Flag) -> str:
+        return flag_badge(flag.colour)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Clear the selected flags"), permissions=["change"])
+    def clear_flags(self, request, queryset) -> None:
+        flags = list(queryset.filter(cleared_at__isnull=True))
+        for flag in flags:
+            flag_clear(order_id=flag.order_id, flag_id=flag.pk, actor=Actor(user=request.user))
+        messages.success(request, ngettext("%d flag cleared.", "%d flags cleared.", len(flags)) % len(flags))

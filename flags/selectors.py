@@ -1,0 +1,51 @@
+"""Reads of flags: the categories (cached), open flags, counts by colour for the warehouse."""
+
+import threading
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.signals import post_delete, post_save
+
+from flags.models import Flag, FlagCategory
+
+_lock = threading.Lock()
+_categories: dict[str, FlagCategory] | None = None
+
+
+def flag_categories() -> dict[str, FlagCategory]:
+    """Categories by code, loaded once per process and refreshed when a supervisor saves one."""
+    global _categories
+    with _lock:
+        if _categories is not None:
+            return _categories
+    loaded = {category.code: category for category in FlagCategory.objects.all()}
+    with _lock:
+        _categories = loaded
+    return loaded
+
+
+def flag_categories_invalidate(**_kwargs: object) -> None:
+    global _categories
+    with _lock:
+        _categories = None
+
+
+post_save.connect(flag_categories_invalidate, sender=FlagCategory, dispatch_uid="flag_categories_save")
+post_delete.connect(flag_categories_invalidate, sender=FlagCategory, dispatch_uid="flag_categories_delete")
+
+
+def open_flags() -> QuerySet[Flag]:
+    return Flag.objects.filter(cleared_at__isnull=True)
+
+
+def orders_with_flag(queryset: QuerySet, colour: str) -> QuerySet:
+    """Orders carrying an open flag of ``colour`` (EXISTS: one row per order, index-only on the flag side)."""
+    return queryset.filter(Exists(open_flags().filter(order_id=OuterRef("pk"), colour=colour)))
+
+
+def open_flag_counts(order_queryset: QuerySet | None = None) -> dict[str, int]:
+    """How many orders carry an open flag of each colour (within ``order_queryset`` when given)."""
+    flags = open_flags()
+    if order_queryset is not None:
+        flags = flags.filter(order__in=order_queryset.values("pk"))
+    rows = flags.values("colour").annotate(orders=Count("order_id", distinct=True)).order_by()
+    return {row["colour"]: row["orders"] for row in rows}

@@ -1,0 +1,172 @@
+"""Shipping and delivery: the courier's tracking format, the promised courier, corrections as events."""
+
+import re
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.events import Actor, event_record
+from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefused
+from orders.models import Order, OrderEventType, OrderStatus
+from orders.services.lifecycle import order_transition
+from orders.services.pipeline import siblings_recheck_later
+from orders.services.workflow import order_lock
+from orders.shop_config import CourierFacts, shop_config
+
+_SEPARATORS = re.compile(r"[\s\-_/]+")
+
+
+def tracking_normalise(number: str) -> str:
+    """Couriers print numbers with spaces and dashes and buyers type them in lower case."""
+    return _SEPARATORS.sub("", number or "").upper()
+
+
+def _courier(code: str) -> CourierFacts:
+    courier = shop_config().couriers.get((code or "").strip().upper())
+    if courier is None:
+        known = ", ".join(sorted(shop_config().couriers))
+        raise InvalidInput(fields={"courier": [_("Unknown courier; use one of: %s.") % known]})
+    return courier
+
+
+def _tracking(courier: CourierFacts, number: str) -> str:
+    normalised = tracking_normalise(number)
+    if not normalised:
+        raise InvalidInput(fields={"tracking_number": [_("This field is required.")]})
+    if not courier.tracking_matches(normalised):
+        raise InvalidInput(
+            fields={
+                "tracking_number": [
+                    _("“%(number)s” is not a %(courier)s tracking number.")
+                    % {"number": number, "courier": courier.code}
+                ]
+            }
+        )
+    return normalised
+
+
+def _may_override(actor: Actor) -> bool:
+    return actor.user is not None and actor.user.has_perm("orders.override_courier")
+
+
+@transaction.atomic
+def order_ship(
+    *,
+    order_id: int,
+    courier: str,
+    tracking_number: str,
+    actor: Actor,
+    override_reason: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Hand a confirmed order to the courier. A courier other than the one promised to the buyer is
+    refused (违背承诺 is penalised) unless a supervisor overrides it with a reason."""
+    facts = _courier(courier)
+    number = _tracking(facts, tracking_number)
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if order.status != OrderStatus.CONFIRMED:
+        raise ShippingRefused(
+            _("Only confirmed orders can ship; this one is %s.") % order.get_status_display(),
+            data={"status": order.status},
+        )
+    promised = order.requested_courier
+    override_reason = (override_reason or "").strip()
+    broken_promise = bool(promised) and promised != facts.code
+    if broken_promise or not facts.in_use:
+        if not override_reason:
+            if broken_promise:
+                raise ShippingRefused(
+                    _("The buyer was promised %(promised)s; shipping with %(courier)s breaks that promise.")
+                    % {"promised": promised, "courier": facts.code},
+                    data={"promised": promised, "courier": facts.code},
+                )
+            raise ShippingRefused(_("The shop does not use %s.") % facts.code, data={"courier": facts.code})
+        if not _may_override(actor):
+            raise PermissionDeniedError(_("Only a supervisor may override the promised or usual courier."))
+
+    order.shipped_courier = facts.code
+    order.tracking_number = number
+    order.shipped_at = timezone.now()
+    if broken_promise or not facts.in_use:
+        event_record(
+            order=order,
+            type=OrderEventType.COURIER_OVERRIDDEN,
+            actor=actor,
+            promised=promised,
+            courier=facts.code,
+            reason=override_reason,
+        )
+    order_transition(
+        order=order,
+        to=OrderStatus.SHIPPED,
+        actor=actor,
+        event_type=OrderEventType.SHIPPED,
+        also_save=["shipped_courier", "tracking_number", "shipped_at"],
+        courier=facts.code,
+        tracking_number=number,
+    )
+    siblings_recheck_later(order)
+    return order
+
+
+@transaction.atomic
+def order_tracking_correct(
+    *,
+    order_id: int,
+    tracking_number: str,
+    reason: str,
+    actor: Actor,
+    courier: str | None = None,
+    expected_version: int | None = None,
+) -> Order:
+    """Fix a mistyped tracking number after shipping; the old and new numbers stay in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(fields={"reason": [_("This field is required.")]})
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        raise ShippingRefused(_("Only a shipped order has a tracking number to correct."))
+    code = (courier or order.shipped_courier).strip().upper()
+    if code != order.shipped_courier and order.requested_courier and code != order.requested_courier:
+        raise ShippingRefused(_("The buyer was promised %s.") % order.requested_courier)
+    facts = _courier(code)
+    number = _tracking(facts, tracking_number)
+    before = {"courier": order.shipped_courier, "tracking_number": order.tracking_number}
+    order.shipped_courier, order.tracking_number = facts.code, number
+    order.version += 1
+    order.save(update_fields=["shipped_courier", "tracking_number", "version", "updated_at"])
+    event_record(
+        order=order,
+        type=OrderEventType.TRACKING_CORRECTED,
+        actor=actor,
+        before=before,
+        after={"courier": facts.code, "tracking_number": number},
+        reason=reason,
+    )
+    return order
+
+
+@transaction.atomic
+def order_deliver(
+    *, order_id: int, actor: Actor, delivered_at: datetime | None = None, expected_version: int | None = None
+) -> Order:
+    """The buyer has the parcel: the return window starts now (or at ``delivered_at``)."""
+    now = timezone.now()
+    delivered_at = delivered_at or now
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if delivered_at > now:
+        raise InvalidInput(fields={"delivered_at": [_("Cannot be in the future.")]})
+    if order.shipped_at and delivered_at < order.shipped_at:
+        raise InvalidInput(fields={"delivered_at": [_("Cannot be before the order shipped.")]})
+    order.delivered_at = delivered_at
+    order_transition(
+        order=order,
+        to=OrderStatus.DELIVERED,
+        actor=actor,
+        event_type=OrderEventType.DELIVERED,
+        also_save=["delivered_at"],
+        delivered_at=delivered_at.isoformat(),
+    )
+    return order
