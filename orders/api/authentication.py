@@ -72,6 +72,19 @@ class StaffSessionAuthentication(SessionAuthentication):
         return result
 
 
+class StaffSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "orders.api.authentication.StaffSessionAuthentication"
+    name = "staffSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "The admin's session, for staff using the interactive docs.",
+        }
+
+
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "orders.api.authentication.ApiTokenAuthentication"
     name = "tokenAuth"

@@ -76,3 +76,14 @@ def test_api_errors_speak_chinese_by_default_and_english_on_request(client):
 
     assert chinese.json()["message"] != english.json()["message"]
     assert "credentials" in english.json()["message"]
+
+
+def test_schema_generates_without_warnings_and_validates():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out, stderr=StringIO())
+
+    assert "openapi: 3" in out.getvalue()

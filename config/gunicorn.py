@@ -1,0 +1,15 @@
+"""gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+The access log leaves out query strings: an admin search for a phone number must not land in it.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+keepalive = 5
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
