@@ -117,8 +117,8 @@ RETURN_POLICIES: list[dict] = [
 ]
 
 SCHOOL_HOLIDAYS: list[tuple[str, int, int, int, int]] = [
-    ("寒假 winter", 1, 10, 2, 28),
-    ("暑假 summer", 7, 1, 8, 31),
+    ("寒假", 1, 10, 2, 28),
+    ("暑假", 7, 1, 8, 31),
 ]
 
 
