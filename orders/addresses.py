@@ -84,6 +84,11 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """李** : the first character only."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
 def mask_street(street: str) -> str:
     """Keep the first characters of a street line and hide the house number and the rest."""
     street = street or ""
@@ -123,7 +128,7 @@ class Address:
         data["phone"] = mask_phone(self.phone) if masked else phone_display(self.phone)
         if masked:
             data["street"] = mask_street(self.street)
-            data["recipient"] = (self.recipient[:1] + "*" * (len(self.recipient) - 1)) if self.recipient else ""
+            data["recipient"] = mask_name(self.recipient)
         return data
 
     @property

@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from flags.models import Flag
-from orders.models import CheckResult, Order, OrderEvent, OrderLine
+from orders.models import AWAITING_CONFIRMATION_STATUSES, CheckResult, CheckStatus, Order, OrderEvent, OrderLine
 from orders.shop_config import shop_config
 
 
@@ -28,10 +28,37 @@ def open_flags_prefetch() -> Prefetch:
     )
 
 
+def orders_awaiting_confirmation(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """The agents' queue: orders waiting for a confirmation call, oldest first."""
+    return queryset.filter(status__in=AWAITING_CONFIRMATION_STATUSES).order_by("created_at", "id")
+
+
+def orders_with_open_check(
+    queryset: QuerySet[Order], *, code: str | None = None, severity: str | None = None
+) -> QuerySet[Order]:
+    """Orders with at least one open check result of that code and/or severity (EXISTS: one row per order)."""
+    open_checks = CheckResult.objects.filter(order_id=OuterRef("pk"), status=CheckStatus.OPEN)
+    if code:
+        open_checks = open_checks.filter(code=code)
+    if severity:
+        open_checks = open_checks.filter(severity=severity)
+    return queryset.filter(Exists(open_checks))
+
+
 def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.select_related("customer", "storefront").prefetch_related(
         open_flags_prefetch(),
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
+        Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+    )
+
+
+def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """The agent's order page: the detail plus each line's product (its return policy and engravability)."""
+    return queryset.select_related("customer", "storefront", "confirmed_by").prefetch_related(
+        open_flags_prefetch(),
+        Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product").order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
     )

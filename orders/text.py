@@ -12,6 +12,8 @@ import unicodedata
 from zhconv import zhconv
 
 _SPACES = re.compile(r"[\s\u3000]+")
+# Refused in every text a person types: they break pick lists and SMS gateways.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @functools.cache

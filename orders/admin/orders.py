@@ -1,47 +1,14 @@
-"""Orders in the admin. Every change goes through ``orders.services``."""
+"""Orders in the admin: every order, and the agent's page for one. Every change goes through ``orders.services``."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from orders.addresses import mask_phone, mask_street
-from orders.models import CheckResult, Order, OrderEvent, OrderLine
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class OrderLineInline(ReadOnlyInline):
-    model = OrderLine
-    fields = ["sku", "product_name", "size", "colour", "quantity", "unit_price", "adjustment", "line_total"]
-    readonly_fields = fields
-
-
-class CheckResultInline(ReadOnlyInline):
-    model = CheckResult
-    fields = ["code", "severity", "status", "data", "resolved_by", "resolved_at", "note"]
-    readonly_fields = fields
-
-
-class OrderEventInline(ReadOnlyInline):
-    model = OrderEvent
-    fields = ["created_at", "type", "actor_name", "data"]
-    readonly_fields = fields
-    ordering = ["id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.workbench import OrderWorkbenchMixin
+from orders.models import Order
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(OrderWorkbenchMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "status",
@@ -54,22 +21,14 @@ class OrderAdmin(admin.ModelAdmin):
         "open_blockers",
         "created_at",
     ]
-    list_filter = ["status", "payment_status", "storefront"]
+    list_filter = ["status", "payment_status", "storefront", OpenCheckCodeFilter, OpenCheckSeverityFilter]
     list_select_related = ["storefront", "customer"]
-    search_fields = ["=external_id", "ship_recipient", "ship_phone", "=customer__external_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    inlines = [OrderLineInline, CheckResultInline, OrderEventInline]
-    readonly_fields = [f.name for f in Order._meta.fields]
 
-    @admin.display(description=_("recipient"))
-    def recipient_masked(self, order: Order) -> str:
-        return f"{order.ship_recipient[:1]}{'*' * max(len(order.ship_recipient) - 1, 0)}"
+    # Orders come from storefronts and are never deleted: their history is the record.
+    def has_add_permission(self, request) -> bool:
+        return False
 
-    @admin.display(description=_("phone"))
-    def phone_masked(self, order: Order) -> str:
-        return mask_phone(order.ship_phone)
-
-    @admin.display(description=_("street"))
-    def street_masked(self, order: Order) -> str:
-        return mask_street(order.ship_street)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,6 @@
 """Input validation for the REST API. Serializers check shape and format only; every rule of the
 business lives in ``orders.services`` and ``orders.checks``."""
 
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,8 +12,7 @@ from orders.models import PaymentStatus
 from orders.services.catalog import VariantRow
 from orders.services.intake import CustomerInput, LineInput, OrderInput
 from orders.shop_config import shop_config
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from orders.text import CONTROL_CHARACTERS
 
 
 class TextField(serializers.CharField):
@@ -24,7 +22,7 @@ class TextField(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if _CONTROL.search(value):
+        if CONTROL_CHARACTERS.search(value):
             self.fail("control")
         return value
 

@@ -7,7 +7,9 @@ from orders.models.event import OrderEvent, OrderEventType
 from orders.models.idempotency import IdempotencyKey
 from orders.models.order import (
     ALLOWED_TRANSITIONS,
+    AWAITING_CONFIRMATION_STATUSES,
     EDITABLE_STATUSES,
+    ConfirmationQueue,
     Order,
     OrderLine,
     OrderStatus,
@@ -18,10 +20,12 @@ from orders.models.storefront import ApiToken, Storefront
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "AWAITING_CONFIRMATION_STATUSES",
     "EDITABLE_STATUSES",
     "ApiToken",
     "CheckResult",
     "CheckStatus",
+    "ConfirmationQueue",
     "Courier",
     "CourierProvinceRule",
     "Customer",

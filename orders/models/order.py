@@ -215,3 +215,16 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} × {self.quantity}"
+
+
+# The statuses of an order waiting for an agent's confirmation call.
+AWAITING_CONFIRMATION_STATUSES = (OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION)
+
+
+class ConfirmationQueue(Order):
+    """The agents' work list in the admin: the same orders, listed as those awaiting confirmation."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("order awaiting confirmation")
+        verbose_name_plural = _("Confirmation queue")

@@ -1,0 +1,133 @@
+"""The forms of the agent's order page. They check shape only and build the services' input;
+every rule lives in ``orders.services`` and ``orders.checks``."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_display, phone_normalise
+from orders.models import Courier, Order, OrderLine
+from orders.services.edits import LineChange, OrderChanges
+from orders.services.workflow import NOTE_MAX
+from orders.text import CONTROL_CHARACTERS
+
+no_control_characters = RegexValidator(
+    CONTROL_CHARACTERS, inverse_match=True, message=_("Control characters are not allowed.")
+)
+
+
+def text_field(max_length: int, *, required: bool = False, **kwargs) -> forms.CharField:
+    return forms.CharField(max_length=max_length, required=required, validators=[no_control_characters], **kwargs)
+
+
+class VersionForm(forms.Form):
+    """Every write carries the order's version the agent saw: somebody else's change in between is refused."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ReasonForm(VersionForm):
+    reason = text_field(NOTE_MAX, required=True, label=_("reason"))
+
+
+class AcknowledgeForm(VersionForm):
+    code = forms.CharField(max_length=48, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    note = text_field(NOTE_MAX, required=True, label=_("note"))
+
+
+class AddressForm(VersionForm):
+    recipient = text_field(100, label=_("recipient"))
+    phone = text_field(32, label=_("phone"))
+    province = text_field(50, label=_("province"))
+    city = text_field(50, label=_("city"))
+    district = text_field(50, label=_("district"))
+    street = text_field(255, label=_("street"))
+    postcode = forms.RegexField(
+        r"^\d{6}$",
+        required=False,
+        label=_("postcode"),
+        error_messages={"invalid": _("A postcode has six digits, e.g. 012400.")},
+    )
+    kind = forms.ChoiceField(choices=[("", "—"), *AddressKind.choices], required=False, label=_("kind"))
+
+    @classmethod
+    def initial_for(cls, order: Order) -> dict:
+        address = order.shipping_address.as_dict()
+        address["phone"] = phone_display(address["phone"])
+        return {"version": order.version, **address}
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"]
+        if not raw:
+            return ""
+        try:
+            return phone_normalise(raw)
+        except InvalidPhoneNumber:
+            raise forms.ValidationError(_("“%(value)s” is not a phone number."), params={"value": raw}) from None
+
+    def changes(self) -> OrderChanges:
+        return OrderChanges(address={name: self.cleaned_data[name] for name in Address.field_names()})
+
+
+class LineForm(forms.Form):
+    line_id = forms.IntegerField(widget=forms.HiddenInput)
+    sku = text_field(64, required=True, label=_("SKU"))
+    size = text_field(30, label=_("size"))
+    colour = text_field(30, label=_("colour"))
+    quantity = forms.IntegerField(min_value=1, max_value=9999, label=_("quantity"))
+
+    def change(self) -> LineChange | None:
+        """Only the fields the agent changed: a new SKU alone takes its variant's size and colour."""
+        changed = {name: self.cleaned_data[name] for name in self.changed_data if name != "line_id"}
+        if not changed:
+            return None
+        return LineChange(line_id=self.cleaned_data["line_id"], **changed)
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=0)
+
+
+def line_formset(lines: list[OrderLine], data=None) -> forms.BaseFormSet:
+    initial = [
+        {"line_id": line.pk, "sku": line.sku, "size": line.size, "colour": line.colour, "quantity": line.quantity}
+        for line in lines
+    ]
+    return LineFormSet(data=data, initial=initial, prefix="lines")
+
+
+def lines_changes(formset: forms.BaseFormSet) -> OrderChanges:
+    return OrderChanges(lines=tuple(change for form in formset if (change := form.change()) is not None))
+
+
+class RequestsForm(VersionForm):
+    courier = forms.ChoiceField(required=False, label=_("courier"))
+    gift_wrap = forms.BooleanField(required=False, label=_("gift wrap"))
+    engraving = text_field(200, label=_("engraving text"))
+    card_message = text_field(500, label=_("card message"), widget=forms.Textarea(attrs={"rows": 2}))
+    buyer_note = text_field(1000, label=_("buyer note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, current_courier: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The shop's couriers, and the one the buyer asked for even when the shop no longer uses it.
+        couriers = Courier.objects.filter(Q(in_use=True) | Q(code=current_courier)).order_by("code")
+        self.fields["courier"].choices = [("", _("none"))] + [(c.code, f"{c.code} — {c.name}") for c in couriers]
+
+    @classmethod
+    def initial_for(cls, order: Order) -> dict:
+        return {
+            "version": order.version,
+            "courier": order.requested_courier,
+            "gift_wrap": order.gift_wrap,
+            "engraving": order.engraving_text,
+            "card_message": order.card_message,
+            "buyer_note": order.buyer_note,
+        }
+
+    def changes(self) -> OrderChanges:
+        data = self.cleaned_data
+        return OrderChanges(
+            requests={name: data[name] for name in ("courier", "gift_wrap", "engraving", "card_message")},
+            buyer_note=data["buyer_note"],
+        )

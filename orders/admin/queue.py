@@ -1,0 +1,70 @@
+"""The agents' confirmation queue: orders waiting for a call to the buyer, oldest first."""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+
+from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.workbench import CONFIRM_PERMISSION
+from orders.models import ConfirmationQueue, Order
+from orders.selectors import orders_awaiting_confirmation
+
+
+class QueueChangeList(ChangeList):
+    def url_for_result(self, result: Order) -> str:
+        """A row opens the order's page, where the agent works."""
+        return reverse("admin:orders_order_change", args=[result.pk], current_app=self.model_admin.admin_site.name)
+
+
+@admin.register(ConfirmationQueue)
+class ConfirmationQueueAdmin(OrderListMixin, admin.ModelAdmin):
+    list_display = [
+        "external_id",
+        "waiting",
+        "status",
+        "customer",
+        "recipient_masked",
+        "phone_masked",
+        "open_blockers",
+        "open_warnings",
+        "total",
+        "storefront",
+    ]
+    list_filter = [OpenCheckCodeFilter, OpenCheckSeverityFilter, "storefront"]
+    list_select_related = ["storefront", "customer"]
+    ordering = ["created_at", "id"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request) -> QuerySet[Order]:
+        return orders_awaiting_confirmation(super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
+    @admin.display(description=_("waiting"), ordering="created_at")
+    def waiting(self, order: Order) -> str:
+        return timesince(order.created_at)
+
+    # The queue is the agents' work list: who confirms orders sees it; nobody changes orders here.
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm(CONFIRM_PERMISSION)
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm(CONFIRM_PERMISSION)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:orders_order_change", args=[object_id]))
