@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from flags.models import Flag
 from orders.models import AWAITING_CONFIRMATION_STATUSES, CheckResult, CheckStatus, Order, OrderEvent, OrderLine
@@ -77,6 +78,14 @@ ABNORMAL_REASONS = (
     "payment_missing",
 )
 ACTIVE_STATUSES = ("received", "pending_confirmation", "confirmed", "on_hold")
+ABNORMAL_REASON_LABELS = {
+    "unconfirmed_overdue": _("unconfirmed past the time limit"),
+    "on_hold": _("on hold"),
+    "open_blockers": _("open blockers"),
+    "stock_shortfall": _("stock shortfall"),
+    "purple_flag": _("abnormal (purple) flag"),
+    "payment_missing": _("confirmed but unpaid"),
+}
 
 
 def abnormal_orders(*, now=None) -> QuerySet[Order]:

@@ -2,13 +2,15 @@
 
 from django.contrib import admin
 
+from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
 from orders.admin.workbench import OrderWorkbenchMixin
 from orders.models import Order
 
 
 @admin.register(Order)
-class OrderAdmin(OrderWorkbenchMixin, OrderListMixin, admin.ModelAdmin):
+class OrderAdmin(OrderWarehouseMixin, OrderWorkbenchMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "status",
@@ -17,11 +19,19 @@ class OrderAdmin(OrderWorkbenchMixin, OrderListMixin, admin.ModelAdmin):
         "customer",
         "recipient_masked",
         "phone_masked",
+        "flag_badges",
         "total",
         "open_blockers",
         "created_at",
     ]
-    list_filter = ["status", "payment_status", "storefront", OpenCheckCodeFilter, OpenCheckSeverityFilter]
+    list_filter = [
+        FlagColourFilter,
+        "status",
+        "payment_status",
+        "storefront",
+        OpenCheckCodeFilter,
+        OpenCheckSeverityFilter,
+    ]
     list_select_related = ["storefront", "customer"]
     date_hierarchy = "created_at"
     show_full_result_count = False

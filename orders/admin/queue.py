@@ -9,6 +9,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.warehouse import FlagListMixin
 from orders.admin.workbench import CONFIRM_PERMISSION
 from orders.models import ConfirmationQueue, Order
 from orders.selectors import orders_awaiting_confirmation
@@ -21,7 +22,7 @@ class QueueChangeList(ChangeList):
 
 
 @admin.register(ConfirmationQueue)
-class ConfirmationQueueAdmin(OrderListMixin, admin.ModelAdmin):
+class ConfirmationQueueAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "waiting",
@@ -31,6 +32,7 @@ class ConfirmationQueueAdmin(OrderListMixin, admin.ModelAdmin):
         "phone_masked",
         "open_blockers",
         "open_warnings",
+        "flag_badges",
         "total",
         "storefront",
     ]

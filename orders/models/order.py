@@ -228,3 +228,12 @@ class ConfirmationQueue(Order):
         proxy = True
         verbose_name = _("order awaiting confirmation")
         verbose_name_plural = _("Confirmation queue")
+
+
+class AbnormalOrder(Order):
+    """异常订单 in the admin: the orders that need attention, with the reasons."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("abnormal order")
+        verbose_name_plural = _("Abnormal orders")
