@@ -1,12 +1,10 @@
 """异常订单: one list of what needs attention, with the reason shown."""
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from orders.admin.lists import OrderListMixin
+from orders.admin.lists import OrderListMixin, OrderPageChangeList
 from orders.admin.warehouse import FlagListMixin
 from orders.models import AbnormalOrder, Order
 from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_orders, abnormal_reasons, open_flags_prefetch
@@ -23,11 +21,6 @@ class AbnormalReasonFilter(admin.SimpleListFilter):
         if self.value() in ABNORMAL_REASON_LABELS:
             return queryset.filter(**{f"abnormal_{self.value()}": True})
         return None
-
-
-class AbnormalChangeList(ChangeList):
-    def url_for_result(self, result: Order) -> str:
-        return reverse("admin:orders_order_change", args=[result.pk], current_app=self.model_admin.admin_site.name)
 
 
 @admin.register(AbnormalOrder)
@@ -51,7 +44,7 @@ class AbnormalOrderAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
         return abnormal_orders().prefetch_related(open_flags_prefetch())
 
     def get_changelist(self, request, **kwargs):
-        return AbnormalChangeList
+        return OrderPageChangeList
 
     @admin.display(description=_("reasons"))
     def reasons(self, order: Order) -> str:

@@ -63,8 +63,9 @@ def test_changelist_with_flags_has_no_n_plus_one(warehouse_client, api, catalogu
 def test_pick_list_action_opens_the_pick_list(warehouse_client, api, catalogue):
     orders = [create_order(api, customer={"external_id": f"b{n}"}) for n in range(2)]
 
-    response = warehouse_client.post("/admin/orders/order/", {
-        "action": "print_pick_list", "_selected_action": [o["id"] for o in orders]})
+    response = warehouse_client.post(
+        "/admin/orders/order/", {"action": "print_pick_list", "_selected_action": [o["id"] for o in orders]}
+    )
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/warehouse/pick-list/?ids=")
@@ -73,8 +74,9 @@ def test_pick_list_action_opens_the_pick_list(warehouse_client, api, catalogue):
 def test_warehouse_adds_and_clears_a_flag_on_the_order_page(warehouse_client, api, catalogue):
     order = create_order(api)
 
-    warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/flag-add/",
-                          {"category": "abnormal", "note": "外箱破损"})
+    warehouse_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/flag-add/", {"category": "abnormal", "note": "外箱破损"}
+    )
     flag = Flag.objects.get()
     page = warehouse_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
     warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/flag-clear/", {"flag": flag.pk})
@@ -89,9 +91,11 @@ def test_ship_from_the_order_page(warehouse_client, agent_api, api, catalogue):
     order = confirmed(agent_api, api)
     version = Order.objects.get().version
 
-    response = warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
-                                     {"version": version, "courier": "ZTO", "tracking_number": "753456789012"},
-                                     follow=True)
+    response = warehouse_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/ship/",
+        {"version": version, "courier": "ZTO", "tracking_number": "753456789012"},
+        follow=True,
+    )
 
     assert Order.objects.get().status == "shipped"
     assert response.status_code == 200
@@ -100,9 +104,11 @@ def test_ship_from_the_order_page(warehouse_client, agent_api, api, catalogue):
 def test_promised_sf_order_cannot_ship_with_zto_in_the_admin(warehouse_client, agent_api, api, catalogue):
     order = confirmed(agent_api, api, special_requests={"courier": "SF"}, shipping_fee="12.00")
 
-    response = warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
-                                     {"version": Order.objects.get().version, "courier": "ZTO",
-                                      "tracking_number": "753456789012"}, follow=True)
+    response = warehouse_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/ship/",
+        {"version": Order.objects.get().version, "courier": "ZTO", "tracking_number": "753456789012"},
+        follow=True,
+    )
 
     assert Order.objects.get().status == "confirmed"
     assert "SF" in " ".join(m.message for m in response.context["messages"])
@@ -111,14 +117,17 @@ def test_promised_sf_order_cannot_ship_with_zto_in_the_admin(warehouse_client, a
 def test_bad_tracking_number_is_a_form_message_and_nothing_ships(warehouse_client, agent_api, api, catalogue):
     order = confirmed(agent_api, api)
 
-    warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
-                          {"version": Order.objects.get().version, "courier": "ZTO", "tracking_number": "12"})
+    warehouse_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/ship/",
+        {"version": Order.objects.get().version, "courier": "ZTO", "tracking_number": "12"},
+    )
 
     assert Order.objects.get().status == "confirmed"
 
 
-def test_warehouse_page_has_ship_and_flag_forms_but_no_edit_or_price_controls(warehouse_client, agent_api, api,
-                                                                              catalogue):
+def test_warehouse_page_has_ship_and_flag_forms_but_no_edit_or_price_controls(
+    warehouse_client, agent_api, api, catalogue
+):
     order = confirmed(agent_api, api)
 
     page = warehouse_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
@@ -133,8 +142,10 @@ def test_agent_cannot_ship(client, staff_user, agent_api, api, catalogue):
     client.force_login(staff_user("agents", username="ag"))
     order = confirmed(agent_api, api)
 
-    response = client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
-                           {"version": 1, "courier": "ZTO", "tracking_number": "753456789012"})
+    response = client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/ship/",
+        {"version": 1, "courier": "ZTO", "tracking_number": "753456789012"},
+    )
 
     assert response.status_code == 403
 
@@ -142,9 +153,15 @@ def test_agent_cannot_ship(client, staff_user, agent_api, api, catalogue):
 def test_supervisor_overrides_the_promised_courier_in_the_admin(supervisor_client, agent_api, api, catalogue):
     order = confirmed(agent_api, api, special_requests={"courier": "SF"}, shipping_fee="12.00")
 
-    supervisor_client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
-                           {"version": Order.objects.get().version, "courier": "ZTO",
-                            "tracking_number": "753456789012", "override_reason": "顺丰停运"})
+    supervisor_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/ship/",
+        {
+            "version": Order.objects.get().version,
+            "courier": "ZTO",
+            "tracking_number": "753456789012",
+            "override_reason": "顺丰停运",
+        },
+    )
 
     assert Order.objects.get().shipped_courier == "ZTO"
 
@@ -153,8 +170,9 @@ def test_abnormal_orders_list_shows_reasons(supervisor_client, api, catalogue):
     create_order(api, lines=[{"sku": "DRESS-RED-S", "quantity": 2}])
 
     page = supervisor_client.get("/admin/orders/abnormalorder/").content.decode()
-    english = supervisor_client.get("/admin/orders/abnormalorder/", {"reason": "stock_shortfall"},
-                                    headers={"Accept-Language": "en"}).content.decode()
+    english = supervisor_client.get(
+        "/admin/orders/abnormalorder/", {"reason": "stock_shortfall"}, headers={"Accept-Language": "en"}
+    ).content.decode()
 
     assert "库存" in page or "stock" in page
     assert "stock shortfall" in english
