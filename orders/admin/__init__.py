@@ -1,3 +1,3 @@
 """The Django admin: the agents', warehouse's and supervisors' screens."""
 
-from orders.admin import catalog, orders, shop, storefronts  # noqa: F401
+from orders.admin import catalog, messages, orders, shop, storefronts  # noqa: F401

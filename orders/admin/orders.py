@@ -1,10 +1,12 @@
 """Orders in the admin. Every change goes through ``orders.services``."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import mask_phone, mask_street
-from orders.models import CheckResult, Order, OrderEvent, OrderLine
+from orders.models import CheckResult, Message, Order, OrderEvent, OrderLine
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -28,6 +30,20 @@ class CheckResultInline(ReadOnlyInline):
     model = CheckResult
     fields = ["code", "severity", "status", "data", "resolved_by", "resolved_at", "note"]
     readonly_fields = fields
+
+
+class MessageInline(ReadOnlyInline):
+    """The order's messages to the buyer: status, attempts, last error (retry in the message list)."""
+
+    model = Message
+    fields = ["link", "kind", "template", "channel", "status", "attempts", "last_error", "due_at", "sent_at", "reason"]
+    readonly_fields = fields
+    ordering = ["id"]
+
+    @admin.display(description=_("message"))
+    def link(self, message: Message) -> str:
+        url = reverse("admin:orders_message_change", args=[message.pk])
+        return format_html('<a href="{}">#{}</a>', url, message.pk)
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -59,7 +75,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["=external_id", "ship_recipient", "ship_phone", "=customer__external_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    inlines = [OrderLineInline, CheckResultInline, OrderEventInline]
+    inlines = [OrderLineInline, CheckResultInline, MessageInline, OrderEventInline]
     readonly_fields = [f.name for f in Order._meta.fields]
 
     @admin.display(description=_("recipient"))

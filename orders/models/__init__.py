@@ -16,16 +16,22 @@ from orders.models.order import (
 from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.models.storefront import ApiToken, Storefront
 
+# The outbox's models live with the messages (orders/messaging/); importing them registers them.
+from orders.messaging.models import BuyerLink, FailedMessage, Message  # isort: skip
+
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "EDITABLE_STATUSES",
     "ApiToken",
+    "BuyerLink",
     "CheckResult",
     "CheckStatus",
     "Courier",
     "CourierProvinceRule",
     "Customer",
+    "FailedMessage",
     "IdempotencyKey",
+    "Message",
     "Order",
     "OrderEvent",
     "OrderEventType",
