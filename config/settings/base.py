@@ -213,35 +213,27 @@ ORDERDESK = {
 
 # Which backend serves each message channel (orders.messaging.channels); None: not in use. Without a
 # gateway URL, SMS prints to the console, so the demo "sends" without leaving the machine; chat is off.
-_SMS_WEBHOOK_URL = env("ORDERDESK_SMS_WEBHOOK_URL", default="")
-_CHAT_WEBHOOK_URL = env("ORDERDESK_CHAT_WEBHOOK_URL", default="")
-_CONSOLE_CHANNEL = {"BACKEND": "orders.messaging.channels.ConsoleChannel"}
+
+
+def _webhook_channel(name: str) -> dict | None:
+    """SMS or chat through the shop's HTTP gateway, when ORDERDESK_<NAME>_WEBHOOK_URL is set."""
+    url = env(f"ORDERDESK_{name}_WEBHOOK_URL", default="")
+    if not url:
+        return None
+    return {
+        "BACKEND": "orders.messaging.channels.WebhookChannel",
+        "OPTIONS": {
+            "url": url,
+            "secret": env(f"ORDERDESK_{name}_WEBHOOK_SECRET", default=""),
+            "timeout": env.float(f"ORDERDESK_{name}_WEBHOOK_TIMEOUT", default=10.0),
+        },
+    }
+
+
 ORDERDESK_MESSAGE_CHANNELS: dict[str, dict | None] = {
     "email": {"BACKEND": "orders.messaging.channels.EmailChannel"},
-    "sms": (
-        {
-            "BACKEND": "orders.messaging.channels.WebhookChannel",
-            "OPTIONS": {
-                "url": _SMS_WEBHOOK_URL,
-                "secret": env("ORDERDESK_SMS_WEBHOOK_SECRET", default=""),
-                "timeout": env.float("ORDERDESK_SMS_WEBHOOK_TIMEOUT", default=10.0),
-            },
-        }
-        if _SMS_WEBHOOK_URL
-        else _CONSOLE_CHANNEL
-    ),
-    "chat": (
-        {
-            "BACKEND": "orders.messaging.channels.WebhookChannel",
-            "OPTIONS": {
-                "url": _CHAT_WEBHOOK_URL,
-                "secret": env("ORDERDESK_CHAT_WEBHOOK_SECRET", default=""),
-                "timeout": env.float("ORDERDESK_CHAT_WEBHOOK_TIMEOUT", default=10.0),
-            },
-        }
-        if _CHAT_WEBHOOK_URL
-        else None
-    ),
+    "sms": _webhook_channel("SMS") or {"BACKEND": "orders.messaging.channels.ConsoleChannel"},
+    "chat": _webhook_channel("CHAT"),
 }
 
 # --- Logging ------------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ countdown on the broker.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -100,7 +100,7 @@ def _message_create(
     kind: MessageKind,
     template: MessageTemplate,
     language: str,
-    render: "partial[Rendered]",
+    render: Callable[[], Rendered],
     due_at: datetime,
     actor: Actor,
     reason: str = "",
@@ -157,15 +157,16 @@ def _publish_on_commit(message_ids: Iterable[int]) -> None:
     """Publish the send tasks once the transaction commits. ``robust``: a broker that is down must
     not fail the caller's request after its data is committed; the sweeper publishes later."""
     ids = list(message_ids)
-    if ids:
-        transaction.on_commit(partial(_publish, ids), robust=True)
+    if not ids:
+        return
 
+    def publish_message_sends() -> None:
+        from orders.tasks import message_send
 
-def _publish(message_ids: list[int]) -> None:
-    from orders.tasks import message_send
+        for message_id in ids:
+            message_send.delay(message_id)
 
-    for message_id in message_ids:
-        message_send.delay(message_id)
+    transaction.on_commit(publish_message_sends, robust=True)
 
 
 def _confirmation_content(order: Order, language: str) -> Rendered:
@@ -180,6 +181,7 @@ def _confirmation_content(order: Order, language: str) -> Rendered:
     )
 
 
+@transaction.atomic
 def confirmation_message_queue(*, order: Order, actor: Actor | None = None) -> Message:
     """The confirmation summary for a just-confirmed order, sent after the transaction commits.
 
@@ -205,6 +207,7 @@ def _reminder_content(order: Order, language: str, policies: list[LinePolicy]) -
     return reminder_render(order=order, policies=policies, language=language, delivered_at=order.delivered_at)
 
 
+@transaction.atomic
 def return_reminder_schedule(*, order: Order, actor: Actor | None = None) -> Message | None:
     """The return-policy reminder of a delivered order, as a row due before the window closes.
 
@@ -301,15 +304,7 @@ def message_retry(*, message_id: int, actor: Actor) -> Message:
             "updated_at",
         ]
     )
-    event_record(
-        order=message.order,
-        type=OrderEventType.MESSAGE_QUEUED,
-        actor=actor,
-        message=message.pk,
-        kind=message.kind,
-        channel=message.channel,
-        retry=True,
-    )
+    _message_event(message, OrderEventType.MESSAGE_QUEUED, actor, retry=True)
     _publish_on_commit([message.pk])
     return message
 
@@ -390,15 +385,7 @@ def _message_sent(message: Message) -> None:
         status=MessageStatus.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
     )
     if updated:
-        event_record(
-            order=message.order,
-            type=OrderEventType.MESSAGE_SENT,
-            actor=Actor.system(),
-            message=message.pk,
-            kind=message.kind,
-            channel=message.channel,
-            attempts=message.attempts,
-        )
+        _message_event(message, OrderEventType.MESSAGE_SENT, Actor.system(), attempts=message.attempts)
 
 
 def _message_fail(message: Message, error: str) -> None:
@@ -408,16 +395,21 @@ def _message_fail(message: Message, error: str) -> None:
     )
     if updated:
         logger.error("message %s failed after %s attempt(s): %s", message.pk, message.attempts, error)
-        event_record(
-            order=message.order,
-            type=OrderEventType.MESSAGE_FAILED,
-            actor=Actor.system(),
-            message=message.pk,
-            kind=message.kind,
-            channel=message.channel,
-            attempts=message.attempts,
-            error=error[:200],
+        _message_event(
+            message, OrderEventType.MESSAGE_FAILED, Actor.system(), attempts=message.attempts, error=error[:200]
         )
+
+
+def _message_event(message: Message, type_: OrderEventType, actor: Actor, **data: object) -> None:
+    event_record(
+        order=message.order,
+        type=type_,
+        actor=actor,
+        message=message.pk,
+        kind=message.kind,
+        channel=message.channel,
+        **data,
+    )
 
 
 def return_reminders_send_due(*, now: datetime | None = None, limit: int = 100) -> int:

@@ -7,9 +7,7 @@ import pytest
 from orders.messaging.models import Message
 from orders.models import Order
 from tests.orders.helpers import act, create_order
-from tests.orders.messaging.fakes import RecordingChannel
-
-RECORDING = {"BACKEND": "tests.orders.messaging.fakes.RecordingChannel"}
+from tests.orders.messaging.fakes import recording_on_every_channel
 
 # A buyer's order with a promise of every kind and a line under each default policy.
 RICH_ORDER = {
@@ -27,10 +25,8 @@ RICH_ORDER = {
 @pytest.fixture
 def recording(settings):
     """Every channel records instead of sending; returns the recorder class (``.sent``)."""
-    settings.ORDERDESK_MESSAGE_CHANNELS = {"sms": RECORDING, "email": RECORDING, "chat": RECORDING}
-    RecordingChannel.reset()
-    yield RecordingChannel
-    RecordingChannel.reset()
+    with recording_on_every_channel(settings) as recorder:
+        yield recorder
 
 
 def confirm(api, agent_api, **overrides) -> Order:

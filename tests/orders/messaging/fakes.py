@@ -2,6 +2,8 @@
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from orders.messaging.channels import PermanentSendError, TransientSendError
 
@@ -44,3 +46,17 @@ def transient(text: str = "gateway timeout") -> TransientSendError:
 
 def permanent(text: str = "HTTP 400 from the gateway") -> PermanentSendError:
     return PermanentSendError(text)
+
+
+RECORDING = {"BACKEND": "tests.orders.messaging.fakes.RecordingChannel"}
+
+
+@contextmanager
+def recording_on_every_channel(settings) -> Iterator[type[RecordingChannel]]:
+    """Every channel records instead of sending (``settings``: pytest-django's fixture)."""
+    settings.ORDERDESK_MESSAGE_CHANNELS = {"sms": RECORDING, "email": RECORDING, "chat": RECORDING}
+    RecordingChannel.reset()
+    try:
+        yield RecordingChannel
+    finally:
+        RecordingChannel.reset()

@@ -1,6 +1,7 @@
 """The outbox: queued with the change, sent after the commit, once; retries, failures, the sweeper."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -101,6 +102,20 @@ def test_no_message_when_the_transaction_rolls_back(
     assert not BuyerLink.objects.exists()
     assert recording.sent == []
     assert Order.objects.get(pk=data["id"]).status == "pending_confirmation"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_broker_down_after_the_commit_does_not_fail_the_confirmation(api, agent_api, catalogue, recording):
+    data = create_order(api)
+
+    with mock.patch("orders.tasks.message_send.delay", side_effect=ConnectionError("broker unreachable")):
+        response = act(agent_api, data, "confirm")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "confirmed"
+    message = Message.objects.get(order_id=data["id"])
+    assert message.status == "pending"  # the sweeper publishes it once the broker is back
+    assert recording.sent == []
 
 
 def test_a_second_confirmation_of_the_same_order_is_impossible(confirmed):

@@ -5,7 +5,8 @@ from django.core import mail
 
 from orders.messaging.models import Message
 from orders.models import OrderEvent
-from tests.orders.messaging.conftest import RECORDING, confirmation_of
+from tests.orders.messaging.conftest import confirmation_of
+from tests.orders.messaging.fakes import RECORDING
 
 pytestmark = pytest.mark.django_db
 
