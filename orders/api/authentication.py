@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
@@ -85,3 +86,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 "`Token <key>`: a storefront's key (create_storefront) or a staff key (/api/v1/auth/token/)."
             ),
         }
+
+
+class StaffSessionScheme(SessionScheme):
+    target_class = "orders.api.authentication.StaffSessionAuthentication"

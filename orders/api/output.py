@@ -121,7 +121,7 @@ class OrderDetailSerializer(_OrderBaseSerializer):
     special_requests = serializers.DictField(read_only=True)
     buyer_note = serializers.CharField()
     hold_reason = serializers.CharField()
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
     merged_orders = serializers.SerializerMethodField()
     shipment = ShipmentSerializer(source="*")
     lines = LineOutputSerializer(many=True, source="lines.all")
