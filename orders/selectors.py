@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from flags.models import Flag
+from orders.messaging.models import Message
 from orders.models import AWAITING_CONFIRMATION_STATUSES, CheckResult, CheckStatus, Order, OrderEvent, OrderLine
 from orders.shop_config import shop_config
 
@@ -59,6 +60,7 @@ def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     """The agent's order page: the detail plus each line's product (its return policy and engravability)."""
     return queryset.select_related("customer", "storefront", "confirmed_by").prefetch_related(
         open_flags_prefetch(),
+        Prefetch("messages", queryset=Message.objects.order_by("id")),
         Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product").order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),

@@ -4,13 +4,16 @@ from django.contrib import admin
 
 from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.order_messages import OrderMessagesMixin
 from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
 from orders.admin.workbench import OrderWorkbenchMixin
 from orders.models import Order
 
 
 @admin.register(Order)
-class OrderAdmin(OrderWarehouseMixin, OrderWorkbenchMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin):
+class OrderAdmin(
+    OrderMessagesMixin, OrderWarehouseMixin, OrderWorkbenchMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin
+):
     list_display = [
         "external_id",
         "status",

@@ -72,6 +72,7 @@ class CustomerInputSerializer(serializers.Serializer):
     external_id = TextField(max_length=64)
     name = TextField(max_length=100, required=False, allow_blank=True, default="")
     phone = PhoneField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
     default_address = AddressInputSerializer(required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
@@ -133,6 +134,7 @@ class OrderCreateSerializer(serializers.Serializer):
                 external_id=customer["external_id"],
                 name=customer["name"],
                 phone=customer["phone"],
+                email=customer.get("email", ""),
                 default_address=Address(**default_address) if default_address else None,
                 language=customer.get("language", ""),
             ),

@@ -19,19 +19,25 @@ from orders.models.order import (
 from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.models.storefront import ApiToken, Storefront
 
+# The outbox's models live with the messages (orders/messaging/); importing them registers them.
+from orders.messaging.models import BuyerLink, FailedMessage, Message  # isort: skip
+
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "AWAITING_CONFIRMATION_STATUSES",
     "EDITABLE_STATUSES",
     "AbnormalOrder",
     "ApiToken",
+    "BuyerLink",
     "CheckResult",
     "CheckStatus",
     "ConfirmationQueue",
     "Courier",
     "CourierProvinceRule",
     "Customer",
+    "FailedMessage",
     "IdempotencyKey",
+    "Message",
     "Order",
     "OrderEvent",
     "OrderEventType",

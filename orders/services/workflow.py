@@ -17,6 +17,7 @@ from orders.exceptions import (
     OrderNotEditable,
     VersionConflict,
 )
+from orders.messaging.services import confirmation_message_queue
 from orders.models import CheckResult, CheckStatus, Order, OrderEventType, OrderStatus, Severity
 from orders.services.checks import open_counts
 from orders.services.lifecycle import order_transition
@@ -72,6 +73,7 @@ def order_confirm(*, order_id: int, actor: Actor, expected_version: int | None =
         event_type=OrderEventType.CONFIRMED,
         also_save=["confirmed_at", "confirmed_by"],
     )
+    confirmation_message_queue(order=order, actor=actor)
     return order
 
 
@@ -87,6 +89,7 @@ def order_auto_confirm(*, order: Order) -> bool:
         event_type=OrderEventType.AUTO_CONFIRMED,
         also_save=["confirmed_at"],
     )
+    confirmation_message_queue(order=order)
     return True
 
 

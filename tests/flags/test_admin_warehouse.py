@@ -176,3 +176,51 @@ def test_abnormal_orders_list_shows_reasons(supervisor_client, api, catalogue):
 
     assert "库存" in page or "stock" in page
     assert "stock shortfall" in english
+
+
+def test_order_page_lists_the_buyers_messages_and_retries_a_failed_one(client, staff_user, agent_api, api,
+                                                                       catalogue):
+    from orders.messaging.models import Message, MessageStatus
+
+    client.force_login(staff_user("agents", username="ag"))
+    order = confirmed(agent_api, api)
+    message = Message.objects.get(order_id=order["id"])
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.FAILED, last_error="gateway timeout")
+
+    page = client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+    client.post(f"/admin/orders/order/{order['id']}/messages/retry/", {"message": message.pk})
+
+    assert "gateway timeout" in page
+    message.refresh_from_db()
+    assert message.status != MessageStatus.FAILED
+
+
+def test_delivery_schedules_the_return_reminder(warehouse_client, agent_api, api, catalogue):
+    from orders.messaging.models import Message
+
+    order = confirmed(agent_api, api)
+    warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
+                          {"version": Order.objects.get().version, "courier": "ZTO",
+                           "tracking_number": "753456789012"})
+
+    warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/deliver/",
+                          {"version": Order.objects.get().version})
+
+    assert Order.objects.get().status == "delivered"
+    assert Message.objects.filter(order_id=order["id"], kind="return_policy_reminder").count() == 1
+
+
+def test_buyer_change_request_raises_a_purple_flag_and_lists_the_order_as_abnormal(agent_api, api, catalogue):
+    from orders.messaging.buyer import buyer_change_request
+    from orders.messaging.links import buyer_link_issue
+
+    order = confirmed(agent_api, api)
+    token = buyer_link_issue(order=Order.objects.get(pk=order["id"]), valid_days=7)
+
+    buyer_change_request(token=token, text="请改成L码")
+
+    flag = Flag.objects.get(order_id=order["id"], colour="purple")
+    assert "请改成L码" in flag.note
+    assert Order.objects.get().status == "pending_confirmation"
+    abnormal = agent_api.get("/api/v1/orders/abnormal/").json()["results"]
+    assert [row["reasons"] for row in abnormal] == [["purple_flag"]]
