@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from orders.models import CheckResult, Order, OrderEvent, OrderLine
+from orders.models import CheckResult, Order, OrderEvent, OrderLine, PriceEdit
 
 
 def orders_visible_to(*, storefront=None) -> QuerySet[Order]:
@@ -18,6 +18,8 @@ def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+        Prefetch("price_edits", queryset=PriceEdit.objects.select_related("actor").order_by("id")),
+        "merged_orders",
     )
 
 
