@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from flags.models import Flag
 from orders.messaging.models import Message
-from orders.models import AWAITING_CONFIRMATION_STATUSES, CheckResult, CheckStatus, Order, OrderEvent, OrderLine
+from orders.models import (
+    AWAITING_CONFIRMATION_STATUSES,
+    CheckResult,
+    CheckStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PriceEdit,
+)
 from orders.shop_config import shop_config
 
 
@@ -53,6 +61,8 @@ def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+        Prefetch("price_edits", queryset=PriceEdit.objects.select_related("actor").order_by("id")),
+        "merged_orders",
     )
 
 

@@ -3,6 +3,7 @@
 from orders.models.catalog import Product, ReturnPolicy, Variant
 from orders.models.check import CheckResult, CheckStatus, Severity
 from orders.models.customer import Customer
+from orders.models.edits import OrderMerge, PriceEdit, PriceEditKind
 from orders.models.event import OrderEvent, OrderEventType
 from orders.models.idempotency import IdempotencyKey
 from orders.models.order import (
@@ -42,8 +43,11 @@ __all__ = [
     "OrderEvent",
     "OrderEventType",
     "OrderLine",
+    "OrderMerge",
     "OrderStatus",
     "PaymentStatus",
+    "PriceEdit",
+    "PriceEditKind",
     "Product",
     "ProvinceRule",
     "ReturnPolicy",

@@ -178,8 +178,7 @@ def test_abnormal_orders_list_shows_reasons(supervisor_client, api, catalogue):
     assert "stock shortfall" in english
 
 
-def test_order_page_lists_the_buyers_messages_and_retries_a_failed_one(client, staff_user, agent_api, api,
-                                                                       catalogue):
+def test_order_page_lists_the_buyers_messages_and_retries_a_failed_one(client, staff_user, agent_api, api, catalogue):
     from orders.messaging.models import Message, MessageStatus
 
     client.force_login(staff_user("agents", username="ag"))
@@ -199,12 +198,14 @@ def test_delivery_schedules_the_return_reminder(warehouse_client, agent_api, api
     from orders.messaging.models import Message
 
     order = confirmed(agent_api, api)
-    warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/ship/",
-                          {"version": Order.objects.get().version, "courier": "ZTO",
-                           "tracking_number": "753456789012"})
+    warehouse_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/ship/",
+        {"version": Order.objects.get().version, "courier": "ZTO", "tracking_number": "753456789012"},
+    )
 
-    warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/deliver/",
-                          {"version": Order.objects.get().version})
+    warehouse_client.post(
+        f"/admin/orders/order/{order['id']}/warehouse/deliver/", {"version": Order.objects.get().version}
+    )
 
     assert Order.objects.get().status == "delivered"
     assert Message.objects.filter(order_id=order["id"], kind="return_policy_reminder").count() == 1
