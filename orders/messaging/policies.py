@@ -1,9 +1,6 @@
-"""Which return policy applies to each line of an order, and when its no-reason window closes.
+"""When each line's no-reason return window closes, and when the reminder goes out.
 
-A private helper of the messages for now: ``orders/returns.py`` (another branch) grows the same
-rule and the two are to be unified. The rule: an engravable product in an order that carries
-engraving text is customised, so it falls under ``custom-none`` (no no-reason return); every
-other line follows its product's policy.
+Which policy applies to a line is ``orders.returns.line_return_policy`` (engraved goods: none).
 """
 
 from dataclasses import dataclass
@@ -12,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from orders.models import Order, OrderLine, ReturnPolicy
+from orders.returns import ReturnPolicies, line_is_customised, line_return_policy
 
-CUSTOM_POLICY_CODE = "custom-none"
 # Reminders go out at a civil hour of the shop's day, not at the minute the parcel was signed for.
 REMINDER_LOCAL_HOUR = 10
 
@@ -35,22 +32,14 @@ class LinePolicy:
 
 def order_lines_with_policies(order: Order) -> list[LinePolicy]:
     """Every line of ``order`` with the return policy that applies to it (None when the product has none)."""
-    lines = list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
-    custom = None
-    if order.engraving_text and any(_engravable(line) for line in lines):
-        custom = ReturnPolicy.objects.filter(code=CUSTOM_POLICY_CODE).first()
-    result = []
-    for line in lines:
-        if order.engraving_text and _engravable(line):
-            result.append(LinePolicy(line=line, policy=custom, customised=True))
-        else:
-            product = line.variant.product if line.variant_id else None
-            result.append(LinePolicy(line=line, policy=product.return_policy if product else None, customised=False))
-    return result
-
-
-def _engravable(line: OrderLine) -> bool:
-    return bool(line.variant_id and line.variant.product.engravable)
+    lines = list(order.lines.select_related("variant__product").order_by("position", "id"))
+    policies = ReturnPolicies.load()
+    return [
+        LinePolicy(
+            line=line, policy=line_return_policy(line, order, policies), customised=line_is_customised(line, order)
+        )
+        for line in lines
+    ]
 
 
 def window_closes_on(*, delivered_at: datetime, return_days: int) -> date:
