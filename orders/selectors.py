@@ -67,13 +67,17 @@ def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
 
 
 def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    """The agent's order page: the detail plus each line's product (its return policy and engravability)."""
-    return queryset.select_related("customer", "storefront", "confirmed_by").prefetch_related(
+    """The agent's order page: the detail plus each line's product (its return policy and engravability),
+    the price edits and, on a merged primary, its merge."""
+    return queryset.select_related(
+        "customer", "storefront", "confirmed_by", "merge_record__created_by", "merge_record__unmerged_by"
+    ).prefetch_related(
         open_flags_prefetch(),
         Prefetch("messages", queryset=Message.objects.order_by("id")),
         Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product").order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+        Prefetch("price_edits", queryset=PriceEdit.objects.select_related("actor", "line").order_by("id")),
     )
 
 

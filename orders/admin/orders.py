@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.money_edits import OrderMoneyEditsMixin
 from orders.admin.order_messages import OrderMessagesMixin
 from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
 from orders.admin.workbench import OrderWorkbenchMixin
@@ -12,8 +13,15 @@ from orders.models import Order
 
 @admin.register(Order)
 class OrderAdmin(
-    OrderMessagesMixin, OrderWarehouseMixin, OrderWorkbenchMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin
+    OrderMoneyEditsMixin,
+    OrderMessagesMixin,
+    OrderWarehouseMixin,
+    OrderWorkbenchMixin,
+    FlagListMixin,
+    OrderListMixin,
+    admin.ModelAdmin,
 ):
+    actions = ["print_pick_list", "merge_selected_orders"]
     list_display = [
         "external_id",
         "status",

@@ -39,6 +39,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
+    PriceEditKind,
     ReturnPolicy,
     Severity,
 )
@@ -125,12 +126,25 @@ class EventRow:
     changes: list[EventChange]
 
 
+def _reference(value: dict) -> str | None:
+    """An order or a line named in an event's data, as an agent names it: "TB001 (109.00)", "#1 TEE-RED-M"."""
+    if {"id", "external_id"} <= value.keys():
+        total = (value.get("totals") or {}).get("total")
+        return f"{value['external_id']} ({total})" if total else str(value["external_id"])
+    if {"id", "position", "sku"} <= value.keys():
+        return f"#{value['position']} {value['sku']}"
+    return None
+
+
 def _display(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, dict):
+        reference = _reference(value)
+        if reference is not None:
+            return reference
         return ", ".join(f"{name}: {_display(item)}" for name, item in value.items())
     if isinstance(value, list | tuple):
         return "、".join(_display(item) for item in value) or "—"
@@ -143,7 +157,11 @@ PhoneFormat = Callable[[str], str]
 
 
 def _field(name: str, value: Any, show_phone: PhoneFormat) -> str:
-    return show_phone(value) if name == "phone" and isinstance(value, str) and value else _display(value)
+    if name == "phone" and isinstance(value, str) and value:
+        return show_phone(value)
+    if name == "kind" and value in PriceEditKind.values:
+        return str(PriceEditKind(value).label)
+    return _display(value)
 
 
 def _diff(label: str, before: dict, after: dict, show_phone: PhoneFormat) -> list[EventChange]:

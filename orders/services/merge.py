@@ -251,6 +251,40 @@ def _original_merge(*, order: Order, primary: Order, actor: Actor, reason: str) 
     return state
 
 
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging would do: the refusals, or else the primary order and its lines, unsaved."""
+
+    originals: list[Order]
+    refusals: list[Refusal]
+    primary: Order | None
+    lines: list[OrderLine]
+
+
+def merge_plan(*, order_ids: Sequence[int], orders: Mapping[int, Order]) -> MergePlan:
+    """Every rule of a merge, applied to ``orders`` (id → order, as loaded or locked by the caller)
+    without saving anything: ``orders_merge`` carries the plan out, the admin shows it first."""
+    refusals = _request_refusals(order_ids)
+    refusals.extend(
+        Refusal(order_id, "not_found", _("Order %s does not exist.") % order_id)
+        for order_id in dict.fromkeys(order_ids)
+        if order_id not in orders
+    )
+    originals = [orders[order_id] for order_id in sorted(orders)]
+    if originals:
+        refusals.extend(_order_refusals(originals))
+    if refusals:
+        return MergePlan(originals, refusals, None, [])
+    lines = _copied_lines(originals)
+    return MergePlan(originals, [], _primary_build(originals, lines), lines)
+
+
+def orders_merge_preview(*, order_ids: Sequence[int]) -> MergePlan:
+    """The plan of merging ``order_ids`` as the orders are now; nothing is locked or saved."""
+    orders = Order.objects.select_related("customer").in_bulk(set(order_ids))
+    return merge_plan(order_ids=order_ids, orders=orders)
+
+
 @transaction.atomic
 def orders_merge(
     *,
@@ -264,23 +298,16 @@ def orders_merge(
     Locks every order in ascending id order; ``expected_versions`` (id → version) gets a 412 when
     any order changed since the caller looked. Refusals raise ``MergeRefused`` with every reason."""
     reason = (reason or "").strip()[:REASON_MAX]
+    # A malformed request is refused before any lock is taken.
     refusals = _request_refusals(order_ids)
     if refusals:
         raise _refused(refusals)
     locked = orders_lock(order_ids=order_ids, expected_versions=expected_versions)
-    refusals = [
-        Refusal(order_id, "not_found", _("Order %s does not exist.") % order_id)
-        for order_id in order_ids
-        if order_id not in locked
-    ]
-    originals = [locked[order_id] for order_id in sorted(locked)]
-    if originals:
-        refusals.extend(_order_refusals(originals))
-    if refusals:
-        raise _refused(refusals)
+    plan = merge_plan(order_ids=order_ids, orders=locked)
+    if plan.refusals:
+        raise _refused(plan.refusals)
 
-    lines = _copied_lines(originals)
-    primary = _primary_build(originals, lines)
+    originals, primary, lines = plan.originals, plan.primary, plan.lines
     primary.save(force_insert=True)
     for line in lines:
         line.order = primary

@@ -5,6 +5,7 @@ and one event with the totals before and after, and re-runs the checks (a lower 
 leave a courier surcharge unpaid, a line edit may change the goods total).
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -43,6 +44,43 @@ def _editable_order(order_id: int, expected_version: int | None) -> tuple[Order,
 
 def _may_discount_without_limit(actor: Actor) -> bool:
     return actor.user is not None and actor.user.has_perm(UNLIMITED_DISCOUNT)
+
+
+def discount_allowance_for(*, actor: Actor, lines: Sequence[OrderLine]) -> Decimal | None:
+    """The most ``actor`` may take off the order of ``lines`` in all (every edit counted), or None
+    when the role has no limit (supervisors)."""
+    if _may_discount_without_limit(actor):
+        return None
+    settings = shop_config().settings
+    return discount_allowance(
+        list_total=list_price_total(lines),
+        max_percent=settings.agent_max_discount_percent,
+        max_amount=settings.agent_max_discount_amount,
+    )
+
+
+def price_edit_apply(*, order: Order, lines: Sequence[OrderLine], change: PriceChange, actor: Actor) -> Decimal:
+    """Apply ``change`` to the in-memory order and lines under every rule of a price edit: the
+    actor's discount limit, and a paid order's total may only go down. Saves nothing: the service
+    saves what it did, the admin shows it as a preview. Returns the amount applied."""
+    total_before, discount_before = order.total, discount_given(order, lines)
+    applied = price_change_apply(order=order, lines=lines, change=change)
+    allowance = discount_allowance_for(actor=actor, lines=lines)
+    if allowance is not None:
+        discount_limit_check(before=discount_before, after=discount_given(order, lines), allowance=allowance)
+    payment_settle(order, total_before=total_before)
+    return applied
+
+
+def shipping_fee_apply(*, order: Order, lines: Sequence[OrderLine], fee: Decimal) -> None:
+    """Charge ``fee`` (not negative, quantised) for shipping on the in-memory order; a paid order's
+    fee may only go down. Saves nothing (the service saves, the admin previews)."""
+    if fee == order.shipping_fee:
+        raise InvalidInput(_("The edit changes nothing."))
+    total_before = order.total
+    order.shipping_fee = fee
+    totals_refresh(order, lines)
+    payment_settle(order, total_before=total_before)
 
 
 def _price_edit_kind(change: PriceChange) -> PriceEditKind:
@@ -113,21 +151,7 @@ def order_adjust_price(
     reason = required_text(reason, "reason")
     order, lines = _editable_order(order_id, expected_version)
     before, refund_due_before = order_totals(order), order.refund_due
-    discount_before = discount_given(order, lines)
-
-    applied = price_change_apply(order=order, lines=lines, change=change)
-    if not _may_discount_without_limit(actor):
-        settings = shop_config().settings
-        discount_limit_check(
-            before=discount_before,
-            after=discount_given(order, lines),
-            allowance=discount_allowance(
-                list_total=list_price_total(lines),
-                max_percent=settings.agent_max_discount_percent,
-                max_amount=settings.agent_max_discount_amount,
-            ),
-        )
-    payment_settle(order, total_before=before.total)
+    applied = price_edit_apply(order=order, lines=lines, change=change, actor=actor)
 
     line = next((line for line in lines if line.pk == change.line_id), None)
     if line is not None:
@@ -162,12 +186,7 @@ def order_adjust_shipping(
         raise InvalidInput(fields={"fee": [_("The shipping fee cannot be negative.")]})
     order, lines = _editable_order(order_id, expected_version)
     before, refund_due_before = order_totals(order), order.refund_due
-    if fee == order.shipping_fee:
-        raise InvalidInput(_("The edit changes nothing."))
-
-    order.shipping_fee = fee
-    totals_refresh(order, lines)
-    payment_settle(order, total_before=before.total)
+    shipping_fee_apply(order=order, lines=lines, fee=fee)
     quote = order_shipping_quote(order, config=shop_config())
     _record(
         order=order,

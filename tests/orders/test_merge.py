@@ -2,11 +2,14 @@
 addressable, refusals that say why and change nothing, and an unmerge that restores exactly."""
 
 import json
+from dataclasses import asdict
 
 import pytest
 from django.db.models import Sum
 
 from orders.models import CheckResult, Order, OrderEvent, OrderMerge
+from orders.pricing import order_totals
+from orders.services.merge import orders_merge_preview
 from tests.factories import SHANGHAI_WORK
 from tests.orders.helpers import act, codes, create_order, stored_order
 
@@ -152,6 +155,31 @@ def test_a_third_order_is_pointed_at_the_primary(agent_api, api, pair, django_ca
     hint = next(c for c in get(agent_api, third["id"])["checks"] if c["code"] == "order.mergeable")
     assert (hint["status"], hint["data"]["orders"]) == ("open", [primary["id"]])
     assert "order.mergeable" in codes(get(agent_api, primary["id"]))
+
+
+def test_the_preview_plans_the_primary_the_merge_makes_and_saves_nothing(agent_api, pair):
+    before = state_of_every_order()
+
+    plan = orders_merge_preview(order_ids=[pair[1]["id"], pair[0]["id"]])
+
+    assert state_of_every_order() == before
+    assert plan.refusals == [] and plan.primary.pk is None
+    primary = merge(agent_api, [o["id"] for o in pair]).json()
+    assert order_totals(plan.primary).as_strings() == primary["totals"]
+    assert (plan.primary.external_id, str(plan.primary.refund_due)) == (primary["external_id"], primary["refund_due"])
+    assert [(line.position, line.sku, str(line.line_total)) for line in plan.lines] == [
+        (line["position"], line["sku"], line["line_total"]) for line in primary["lines"]
+    ]
+
+
+def test_the_preview_gives_every_reason_the_merge_would_refuse_with(agent_api, api, pair):
+    stranger = create_order(api, customer={"external_id": "buyer-7"})
+    ids = [pair[0]["id"], stranger["id"], 999999]
+
+    plan = orders_merge_preview(order_ids=ids)
+
+    assert plan.primary is None
+    assert [asdict(refusal) for refusal in plan.refusals] == merge(agent_api, ids).json()["data"]["refusals"]
 
 
 # --- refusals: why, and nothing changes -----------------------------------------------------------------------
