@@ -73,7 +73,7 @@ class PriceForm(PreviewedForm):
         max_value=Decimal("1000"),
         required=False,
         label=gettext_lazy("percentage to pay"),
-        help_text=gettext_lazy("The share of the price the buyer pays: 95 takes 5% off (95折)."),
+        help_text=gettext_lazy("The share of the price the buyer pays: 95 means 95 percent (95折)."),
     )
     line = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=gettext_lazy("applies to"))
     reason = text_field(NOTE_MAX, required=True, label=gettext_lazy("reason"))
