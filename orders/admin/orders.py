@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
 from orders.admin.workbench import OrderWorkbenchMixin
 from orders.models import Order
@@ -21,9 +22,17 @@ class OrderAdmin(OrderWorkbenchMixin, OrderListMixin, admin.ModelAdmin):
         "open_blockers",
         "created_at",
     ]
-    list_filter = ["status", "payment_status", "storefront", OpenCheckCodeFilter, OpenCheckSeverityFilter]
+    list_filter = [
+        "status",
+        "payment_status",
+        FlagColourFilter,
+        "storefront",
+        OpenCheckCodeFilter,
+        OpenCheckSeverityFilter,
+        # Fixed ranges (today, 7 days, month, year): date_hierarchy scanned every order for its years.
+        ("created_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["storefront", "customer"]
-    date_hierarchy = "created_at"
     show_full_result_count = False
 
     # Orders come from storefronts and are never deleted: their history is the record.
