@@ -390,45 +390,48 @@ def _resolve(page: dict) -> str:
     return url
 
 
-def measure(*, samples: int, explain: str | None) -> list[dict]:
+def measure(*, samples: int, rounds: int, explain: str | None) -> list[dict]:
+    """Each page ``samples`` times per round, pages in turn, ``rounds`` rounds: medians over rounds."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    results = []
-    for page in _pages(_clients()):
-        url = _resolve(page)
-        client = page["client"]
-        response = client.get(url)  # warm: URL resolving, templates, caches, the buffer cache
+    pages = _pages(_clients())
+    for page in pages:
+        page["url"] = _resolve(page)
+        response = page["client"].get(page["url"])  # warm: URL resolving, templates, caches, buffers
         if response.status_code != 200:
             fail(f"{page['name']}: HTTP {response.status_code} {response.content[:300]!r}")
         with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        queries = list(captured.captured_queries)  # the next request clears Django's query log
-        times, cpu = [], []
-        for _ in range(samples):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-        slowest = max(queries, key=lambda q: float(q["time"]), default={"sql": "", "time": "0"})
+            page["client"].get(page["url"])
+        page["queries"] = list(captured.captured_queries)  # the next request clears Django's query log
+        page["rounds"] = []
+    for number in range(rounds):
+        print(f"round {number + 1} of {rounds}: {len(pages)} pages × {samples} requests", file=sys.stderr, flush=True)
+        for page in pages:
+            times, cpu = [], []
+            for _ in range(samples):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                page["client"].get(page["url"])
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            page["rounds"].append((median(times), percentile(times, 95), median(cpu)))
+
+    results = []
+    for page in pages:
+        slowest = max(page["queries"], key=lambda q: float(q["time"]), default={"sql": "", "time": "0"})
         result = {
             "name": page["name"],
-            "url": url,
-            "p50_ms": median(times),
-            "p95_ms": percentile(times, 95),
-            "max_ms": max(times),
+            "url": page["url"],
+            "p50_ms": median([r[0] for r in page["rounds"]]),
+            "p95_ms": median([r[1] for r in page["rounds"]]),
+            "p50_ms_by_round": [round(r[0], 2) for r in page["rounds"]],
             # Django's own CPU time (PostgreSQL's is not in it): what a busy machine inflates least.
-            "python_cpu_ms": median(cpu),
-            "queries": len(queries),
+            "python_cpu_ms": median([r[2] for r in page["rounds"]]),
+            "queries": len(page["queries"]),
             "slowest_query_ms": float(slowest["time"]) * 1000,
-            "target_ms": page.get("target"),
+            "target_ms": page["target"],
         }
         results.append(result)
-        print(
-            f"{result['name']:<42} p50 {result['p50_ms']:8.1f} ms  p95 {result['p95_ms']:8.1f} ms  "
-            f"Python CPU {result['python_cpu_ms']:6.1f} ms  {result['queries']:2d} queries",
-            flush=True,
-        )
         if explain and explain == page["name"]:
             _explain(slowest["sql"])
     return results
@@ -450,7 +453,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=365, help="the orders span this many days up to now")
     parser.add_argument("--clean-share", type=float, default=0.6, help="share of clean orders in the mix")
-    parser.add_argument("--samples", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--samples", type=int, default=10, help="timed requests per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="the table shows medians over rounds")
     parser.add_argument("--regenerate", action="store_true", help="generate even when the count matches")
     parser.add_argument("--measure-only", action="store_true")
     parser.add_argument("--explain", metavar="PAGE", help="EXPLAIN ANALYZE the slowest query of this page")
@@ -458,7 +462,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="CI: 2,000 orders, 3 samples per page")
     args = parser.parse_args()
     if args.smoke:
-        args.orders, args.samples, args.days = 2_000, 3, 30
+        args.orders, args.samples, args.rounds, args.days = 2_000, 3, 1, 30
 
     django_setup(database_url(args.database_url, suffix="_scale"), "")
     counts = {}
@@ -475,8 +479,8 @@ def main() -> None:
             file=sys.stderr,
         )
     stored = _stored_count()
-    print(f"measuring with {stored:,} orders, {args.samples} samples per page")
-    results = measure(samples=args.samples, explain=args.explain)
+    print(f"measuring with {stored:,} orders: {args.samples} requests per page and round, {args.rounds} round(s)")
+    results = measure(samples=args.samples, rounds=args.rounds, explain=args.explain)
 
     rows = []
     missed = []
