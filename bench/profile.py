@@ -14,7 +14,7 @@ import re
 import time
 from collections import defaultdict
 
-from bench.common import BENCH_DIR, database_url, django_setup
+from bench.common import BENCH_DIR, database_url, django_setup, table
 
 # The project's own functions (not the virtualenv's, which lives under the same directory).
 PROJECT_CODE = re.escape(str(BENCH_DIR.parent)) + "/(orders|flags|bench)/"
@@ -82,8 +82,41 @@ def main() -> None:
         print(f"  {mean_ms:7.2f} ms  {max(queries[situation]):3d} queries  {label}")
     print()
     stats = pstats.Stats(profiler).sort_stats(args.sort)
+    if args.target == "service":
+        print(table(["part of the service's request (cProfile, cumulative)", "share"], _phases(stats)))
+        print()
     restrictions = [args.focus, args.limit] if args.focus else [args.limit]
     stats.print_stats(*restrictions)
+
+
+# (label, file under the project, function): the parts of intake, as the profile sees them.
+PHASES = [
+    ("token authentication", "orders/api/authentication.py", "authenticate"),
+    ("order_create (all of intake below)", "orders/services/intake.py", "order_create"),
+    ("  look-up of an existing order (_stored)", "orders/services/intake.py", "_stored"),
+    ("  customer upsert", "orders/services/intake.py", "customer_upsert"),
+    ("  snapshot: the buyer's history", "orders/checks/snapshot.py", "order_snapshot"),
+    ("  check engine", "orders/checks/base.py", "checks_run"),
+    ("  flags for the findings", "flags/services.py", "flags_build_for_intake"),
+    ("  check results stored", "orders/services/pipeline.py", "intake_findings_store"),
+    ("the response (detail_response)", "orders/api/views.py", "detail_response"),
+    ("  the order fetched again with its prefetches", "orders/api/views.py", "order_or_404"),
+    ("  merged orders (one more query)", "orders/api/output.py", "get_merged_orders"),
+]
+
+
+def _phases(stats: pstats.Stats) -> list[list[str]]:
+    total = max((row[3] for row in stats.stats.values()), default=0.0)  # the outermost call's cumulative time
+    root = str(BENCH_DIR.parent) + "/"
+    rows = []
+    for label, path, function in PHASES:
+        cumulative = sum(
+            row[3]
+            for (filename, _line, name), row in stats.stats.items()
+            if name == function and filename == root + path
+        )
+        rows.append([label, f"{100 * cumulative / total:5.1f} %" if total else "-"])
+    return rows
 
 
 if __name__ == "__main__":
