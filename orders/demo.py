@@ -324,6 +324,19 @@ ORDERS: list[tuple[str, str, dict]] = [
     ),
 ]
 
+# A clean order with a promise to read back: seed_demo confirms it, so the console shows the
+# buyer's confirmation message (masked phone, engraving word for word, no no-reason return).
+CONFIRMED_DEMO_ORDER: tuple[str, str, dict] = (
+    "刻字马克杯，核对后已确认",
+    "wang",
+    {
+        "shipping_address": WANG_HOME,
+        "lines": [_line("MUG-WHITE"), _line("TEE-WHITE-M")],
+        "shipping_fee": "0.00",
+        "special_requests": {"engraving": "王芳生日快乐", "gift_wrap": True},
+    },
+)
+
 # Orders that already went through the whole cycle, so that history-based checks have something.
 PAST_ORDERS: list[tuple[str, str, dict]] = [
     (

@@ -111,3 +111,27 @@ class PermissionDeniedError(DomainError):
     code = "permission_denied"
     status = 403
     default_message = _("You do not have permission to do this.")
+
+
+class MessageRefused(DomainError):
+    code = "message_refused"
+    status = 409
+    default_message = _("This message cannot be sent or retried.")
+
+
+class BuyerLinkInvalid(DomainError):
+    code = "buyer_link_invalid"
+    status = 404
+    default_message = _("This link is not valid.")
+
+
+class BuyerLinkExpired(DomainError):
+    code = "buyer_link_expired"
+    status = 410
+    default_message = _("This link has expired.")
+
+
+class BuyerLinkUsed(DomainError):
+    code = "buyer_link_used"
+    status = 410
+    default_message = _("This link has already been used.")

@@ -27,6 +27,11 @@ class ReturnPolicies:
         return next((policy for policy in self.by_id.values() if policy.code == CUSTOM_POLICY_CODE), None)
 
 
+def line_is_customised(line: OrderLine, order: Order) -> bool:
+    """The workshop engraves this line: the buyer asked for an engraving and its product is engravable."""
+    return bool(order.engraving_text and line.variant_id and line.variant.product.engravable)
+
+
 def line_return_policy(line: OrderLine, order: Order, policies: ReturnPolicies) -> ReturnPolicy | None:
     """The policy for one line: the custom one when the buyer asked for an engraving and the line's
     product is engravable (the workshop engraves it), the product's own policy otherwise.
@@ -34,10 +39,9 @@ def line_return_policy(line: OrderLine, order: Order, policies: ReturnPolicies) 
     None when the line's SKU is not in the catalogue or its product has no policy. ``line.variant``
     should be loaded with its product (``select_related("variant__product")``).
     """
-    variant = line.variant
-    if variant is None:
+    if line.variant_id is None:
         return None
-    product = variant.product
-    if order.engraving_text and product.engravable and policies.custom is not None:
+    if line_is_customised(line, order):
         return policies.custom
+    product = line.variant.product
     return policies.by_id.get(product.return_policy_id) if product.return_policy_id else None

@@ -12,7 +12,14 @@ WAREHOUSE = "warehouse"
 SUPERVISORS = "supervisors"
 
 _READ_CATALOGUE = ["orders.view_product", "orders.view_variant", "orders.view_returnpolicy"]
-_READ_ORDERS = ["orders.view_order", "orders.view_orderline", "orders.view_orderevent", "orders.view_checkresult"]
+_READ_ORDERS = [
+    "orders.view_order",
+    "orders.view_orderline",
+    "orders.view_orderevent",
+    "orders.view_checkresult",
+    "orders.view_message",
+    "orders.view_failedmessage",
+]
 _FLAGS = ["flags.view_flag", "flags.add_flag", "flags.change_flag", "flags.view_flagcategory"]
 _READ_SETTINGS = [
     "orders.view_shopsettings",

@@ -4,9 +4,19 @@ from datetime import timedelta
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from flags.models import Flag
-from orders.models import AWAITING_CONFIRMATION_STATUSES, CheckResult, CheckStatus, Order, OrderEvent, OrderLine
+from orders.messaging.models import Message
+from orders.models import (
+    AWAITING_CONFIRMATION_STATUSES,
+    CheckResult,
+    CheckStatus,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PriceEdit,
+)
 from orders.shop_config import shop_config
 
 
@@ -51,6 +61,8 @@ def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+        Prefetch("price_edits", queryset=PriceEdit.objects.select_related("actor").order_by("id")),
+        "merged_orders",
     )
 
 
@@ -58,6 +70,7 @@ def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     """The agent's order page: the detail plus each line's product (its return policy and engravability)."""
     return queryset.select_related("customer", "storefront", "confirmed_by").prefetch_related(
         open_flags_prefetch(),
+        Prefetch("messages", queryset=Message.objects.order_by("id")),
         Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product").order_by("position", "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
@@ -77,6 +90,14 @@ ABNORMAL_REASONS = (
     "payment_missing",
 )
 ACTIVE_STATUSES = ("received", "pending_confirmation", "confirmed", "on_hold")
+ABNORMAL_REASON_LABELS = {
+    "unconfirmed_overdue": _("unconfirmed past the time limit"),
+    "on_hold": _("on hold"),
+    "open_blockers": _("open blockers"),
+    "stock_shortfall": _("stock shortfall"),
+    "purple_flag": _("abnormal (purple) flag"),
+    "payment_missing": _("confirmed but unpaid"),
+}
 
 
 def abnormal_orders(*, now=None) -> QuerySet[Order]:

@@ -6,7 +6,17 @@ from rest_framework.test import APIClient
 
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.tokens import staff_token_issue, storefront_create
+from orders.shop_config import shop_config_invalidate
 from tests.factories import catalogue_load
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shop_config():
+    """The shop settings are cached per process; a test that changed them must not leak into the next
+    (its database changes are rolled back, the cache is not)."""
+    shop_config_invalidate()
+    yield
+    shop_config_invalidate()
 
 
 def _client(key: str) -> APIClient:

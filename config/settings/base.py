@@ -153,9 +153,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Must exceed the longest countdown/ETA we ever publish, or Redis re-delivers early.
+# Must exceed the longest countdown/ETA we ever publish (ORDERDESK["MESSAGE_RETRY_BACKOFF_MAX"]),
+# or Redis re-delivers early. Reminders due in days are outbox rows, never countdowns.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# The outbox's periodic work. Each run expires after one period, so runs missed while no worker
+# was up do not pile up in the queue.
+_BEAT_PERIOD = timedelta(seconds=env.int("ORDERDESK_BEAT_SECONDS", default=60))
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "return-reminders-send-due": {
+        "task": "orders.tasks.return_reminders_send_due",
+        "schedule": _BEAT_PERIOD,
+        "options": {"expires": _BEAT_PERIOD.total_seconds()},
+    },
+    "messages-sweep": {
+        "task": "orders.tasks.messages_sweep",
+        "schedule": _BEAT_PERIOD,
+        "options": {"expires": _BEAT_PERIOD.total_seconds()},
+    },
+    "idempotency-keys-purge": {
+        "task": "orders.tasks.idempotency_keys_purge",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3600},
+    },
+}
 
 # --- Cache ----------------------------------------------------------------------------------------------
 
@@ -181,6 +202,42 @@ ORDERDESK = {
     # Staff API tokens expire; storefront tokens live until revoked.
     "STAFF_TOKEN_TTL": timedelta(days=env.int("ORDERDESK_STAFF_TOKEN_TTL_DAYS", default=30)),
     "PHONE_DEFAULT_REGION": "CN",
+    # Buyer messages (orders.messaging): the first channel in this order that is configured and
+    # reaches the buyer (an e-mail address, a mobile number, a marketplace chat id) carries them.
+    "MESSAGE_CHANNEL_PREFERENCE": env.list("ORDERDESK_MESSAGE_CHANNEL_PREFERENCE", default=["sms", "email", "chat"]),
+    # Attempts per message (the first send included), then it is marked failed for an agent to retry.
+    "MESSAGE_MAX_ATTEMPTS": env.int("ORDERDESK_MESSAGE_MAX_ATTEMPTS", default=5),
+    # Backoff between attempts: doubles from the first value up to the maximum.
+    "MESSAGE_RETRY_BACKOFF": timedelta(seconds=env.int("ORDERDESK_MESSAGE_RETRY_BACKOFF_SECONDS", default=30)),
+    "MESSAGE_RETRY_BACKOFF_MAX": timedelta(seconds=env.int("ORDERDESK_MESSAGE_RETRY_BACKOFF_MAX_SECONDS", default=900)),
+    # How long a worker's claim on a message holds: longer than any channel's timeout. Past it the
+    # worker is presumed dead and the sweeper hands the message to another one.
+    "MESSAGE_LEASE": timedelta(seconds=env.int("ORDERDESK_MESSAGE_LEASE_SECONDS", default=300)),
+}
+
+# Which backend serves each message channel (orders.messaging.channels); None: not in use. Without a
+# gateway URL, SMS prints to the console, so the demo "sends" without leaving the machine; chat is off.
+
+
+def _webhook_channel(name: str) -> dict | None:
+    """SMS or chat through the shop's HTTP gateway, when ORDERDESK_<NAME>_WEBHOOK_URL is set."""
+    url = env(f"ORDERDESK_{name}_WEBHOOK_URL", default="")
+    if not url:
+        return None
+    return {
+        "BACKEND": "orders.messaging.channels.WebhookChannel",
+        "OPTIONS": {
+            "url": url,
+            "secret": env(f"ORDERDESK_{name}_WEBHOOK_SECRET", default=""),
+            "timeout": env.float(f"ORDERDESK_{name}_WEBHOOK_TIMEOUT", default=10.0),
+        },
+    }
+
+
+ORDERDESK_MESSAGE_CHANNELS: dict[str, dict | None] = {
+    "email": {"BACKEND": "orders.messaging.channels.EmailChannel"},
+    "sms": _webhook_channel("SMS") or {"BACKEND": "orders.messaging.channels.ConsoleChannel"},
+    "chat": _webhook_channel("CHAT"),
 }
 
 # --- Logging ------------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 import re
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import InvalidPhoneNumber, mask_name, mask_phone, phone_normalise
@@ -40,6 +42,12 @@ class OpenCheckSeverityFilter(admin.SimpleListFilter):
         if self.value() in Severity.values:
             return orders_with_open_check(queryset, severity=self.value())
         return None
+
+
+class OrderPageChangeList(ChangeList):
+    def url_for_result(self, result: Order) -> str:
+        """A row opens the order's page (the workbench), whatever list of orders it is in."""
+        return reverse("admin:orders_order_change", args=[result.pk], current_app=self.model_admin.admin_site.name)
 
 
 class OrderListMixin:

@@ -4,12 +4,16 @@ from django.contrib import admin
 
 from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.order_messages import OrderMessagesMixin
+from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
 from orders.admin.workbench import OrderWorkbenchMixin
 from orders.models import Order
 
 
 @admin.register(Order)
-class OrderAdmin(OrderWorkbenchMixin, OrderListMixin, admin.ModelAdmin):
+class OrderAdmin(
+    OrderMessagesMixin, OrderWarehouseMixin, OrderWorkbenchMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin
+):
     list_display = [
         "external_id",
         "status",
@@ -18,14 +22,15 @@ class OrderAdmin(OrderWorkbenchMixin, OrderListMixin, admin.ModelAdmin):
         "customer",
         "recipient_masked",
         "phone_masked",
+        "flag_badges",
         "total",
         "open_blockers",
         "created_at",
     ]
     list_filter = [
+        FlagColourFilter,
         "status",
         "payment_status",
-        FlagColourFilter,
         "storefront",
         OpenCheckCodeFilter,
         OpenCheckSeverityFilter,

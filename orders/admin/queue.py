@@ -1,27 +1,21 @@
 """The agents' confirmation queue: orders waiting for a call to the buyer, oldest first."""
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin, OrderPageChangeList
+from orders.admin.warehouse import FlagListMixin
 from orders.admin.workbench import CONFIRM_PERMISSION
 from orders.models import ConfirmationQueue, Order
 from orders.selectors import orders_awaiting_confirmation
 
 
-class QueueChangeList(ChangeList):
-    def url_for_result(self, result: Order) -> str:
-        """A row opens the order's page, where the agent works."""
-        return reverse("admin:orders_order_change", args=[result.pk], current_app=self.model_admin.admin_site.name)
-
-
 @admin.register(ConfirmationQueue)
-class ConfirmationQueueAdmin(OrderListMixin, admin.ModelAdmin):
+class ConfirmationQueueAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "waiting",
@@ -31,6 +25,7 @@ class ConfirmationQueueAdmin(OrderListMixin, admin.ModelAdmin):
         "phone_masked",
         "open_blockers",
         "open_warnings",
+        "flag_badges",
         "total",
         "storefront",
     ]
@@ -44,7 +39,7 @@ class ConfirmationQueueAdmin(OrderListMixin, admin.ModelAdmin):
         return orders_awaiting_confirmation(super().get_queryset(request))
 
     def get_changelist(self, request, **kwargs):
-        return QueueChangeList
+        return OrderPageChangeList
 
     @admin.display(description=_("waiting"), ordering="created_at")
     def waiting(self, order: Order) -> str:

@@ -9,7 +9,9 @@ from rest_framework import serializers
 
 from orders.checks.messages import check_message
 from orders.models import Order
+from orders.pricing import order_shipping_quote
 from orders.selectors import abnormal_reasons
+from orders.shop_config import shop_config
 
 
 def money(**kwargs) -> serializers.DecimalField:
@@ -32,6 +34,12 @@ class TotalsSerializer(serializers.Serializer):
     adjustment = money()
     shipping = money(source="shipping_fee")
     total = money()
+
+    def to_representation(self, instance):
+        # Stored edits keep their totals as {"items", "adjustment", "shipping", "total"} strings already.
+        if isinstance(instance, dict):
+            return dict(instance)
+        return super().to_representation(instance)
 
 
 class CustomerBriefSerializer(serializers.Serializer):
@@ -86,6 +94,37 @@ class EventOutputSerializer(serializers.Serializer):
     actor = serializers.CharField(source="actor_name")
     created_at = serializers.DateTimeField()
     data = serializers.JSONField()
+
+
+class PriceEditOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    line_id = serializers.IntegerField(allow_null=True)
+    value = money()
+    applied = money()
+    reason = serializers.CharField()
+    totals_before = TotalsSerializer()
+    totals_after = TotalsSerializer()
+    refund_due_before = money()
+    refund_due_after = money()
+    actor = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_actor(self, edit) -> str:
+        return edit.actor.get_username() if edit.actor_id else edit.actor_label
+
+
+class ShippingQuoteSerializer(serializers.Serializer):
+    """The fee by the shop's rules, shown beside the fee charged (``totals.shipping``)."""
+
+    province = serializers.CharField()
+    courier = serializers.CharField()
+    base_fee = money()
+    free_shipping = serializers.BooleanField(help_text="Goods above the threshold, and not to a remote province.")
+    free_shipping_threshold = money()
+    surcharge = money(help_text="The requested courier's surcharge for the province (never waived).")
+    fee = money(help_text="What the rules ask for.")
+    charged = money(help_text="The fee the order charges.")
 
 
 class ShipmentSerializer(serializers.Serializer):
@@ -144,9 +183,37 @@ class OrderDetailSerializer(_OrderBaseSerializer):
     merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
     merged_orders = serializers.SerializerMethodField()
     shipment = ShipmentSerializer(source="*")
+    shipping_quote = serializers.SerializerMethodField()
     lines = LineOutputSerializer(many=True, source="lines.all")
     checks = CheckOutputSerializer(many=True, source="checks.all")
+    price_edits = PriceEditOutputSerializer(many=True, source="price_edits.all")
     events = EventOutputSerializer(many=True, source="events.all")
 
     def get_merged_orders(self, order: Order) -> list[int]:
         return [merged.pk for merged in order.merged_orders.all()]
+
+    @extend_schema_field(ShippingQuoteSerializer)
+    def get_shipping_quote(self, order: Order) -> dict:
+        config = shop_config()
+        quote = order_shipping_quote(order, config=config)
+        return ShippingQuoteSerializer(
+            {
+                "province": order.ship_province,
+                "courier": order.requested_courier,
+                "base_fee": quote.base_fee,
+                "free_shipping": quote.free_shipping,
+                "free_shipping_threshold": config.settings.free_shipping_threshold,
+                "surcharge": quote.surcharge,
+                "fee": quote.fee,
+                "charged": order.shipping_fee,
+            }
+        ).data
+
+
+class ErrorOutputSerializer(serializers.Serializer):
+    """Every error: a stable code, a message for people, field errors, and data for programs."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    data = serializers.JSONField(required=False)

@@ -72,6 +72,7 @@ class CustomerInputSerializer(serializers.Serializer):
     external_id = TextField(max_length=64)
     name = TextField(max_length=100, required=False, allow_blank=True, default="")
     phone = PhoneField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
     default_address = AddressInputSerializer(required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
@@ -133,6 +134,7 @@ class OrderCreateSerializer(serializers.Serializer):
                 external_id=customer["external_id"],
                 name=customer["name"],
                 phone=customer["phone"],
+                email=customer.get("email", ""),
                 default_address=Address(**default_address) if default_address else None,
                 language=customer.get("language", ""),
             ),
@@ -272,3 +274,61 @@ class TrackingCorrectionSerializer(serializers.Serializer):
 
 class DeliverSerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class PriceAdjustSerializer(serializers.Serializer):
+    """An order-level (or, with ``line_id``, a line's) discount or markup: an amount or a percentage."""
+
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("Added to the price: negative is a discount (-5.00), positive a markup."),
+    )
+    percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000"),
+        required=False,
+        help_text=_("The percentage of the price to pay: 95 takes 5% off the items total (95折)."),
+    )
+    line_id = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("Edit this line's price instead of the order's.")
+    )
+    reason = TextField(max_length=500)
+
+    def validate(self, data: dict) -> dict:
+        if ("amount" in data) == ("percent" in data):
+            raise serializers.ValidationError(_("Give either an amount or a percentage."))
+        return data
+
+    def to_change(self):
+        from orders.pricing import PriceChange
+
+        data = self.validated_data
+        return PriceChange(amount=data.get("amount"), percent=data.get("percent"), line_id=data.get("line_id"))
+
+
+class ShippingAdjustSerializer(serializers.Serializer):
+    fee = money_field(help_text=_("The shipping fee to charge."))
+    reason = TextField(max_length=500)
+
+
+class MergeSerializer(serializers.Serializer):
+    order_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50)
+    versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text=_('The version (ETag) of each order as the caller saw it, e.g. {"17": 3}: 412 when one is stale.'),
+    )
+    reason = TextField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_versions(self, value: dict) -> dict[int, int]:
+        if not all(str(key).isdigit() for key in value):
+            raise serializers.ValidationError(_("Keys are order ids."))
+        return {int(key): version for key, version in value.items()}
+
+
+class UnmergeSerializer(serializers.Serializer):
+    reason = TextField(max_length=500, required=False, allow_blank=True, default="")

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -21,6 +21,7 @@ from flags.services import flag_add, flag_clear
 from orders.api.idempotency import idempotent_response, request_hash
 from orders.api.output import (
     AbnormalOrderSerializer,
+    ErrorOutputSerializer,
     FlagOutputSerializer,
     OrderDetailSerializer,
     OrderListSerializer,
@@ -32,13 +33,17 @@ from orders.api.serializers import (
     DeliverSerializer,
     EmptySerializer,
     FlagCreateSerializer,
+    MergeSerializer,
     OrderCreateSerializer,
     OrderPatchSerializer,
+    PriceAdjustSerializer,
     ReasonSerializer,
+    ShippingAdjustSerializer,
     ShipSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
     TrackingCorrectionSerializer,
+    UnmergeSerializer,
     VariantRowSerializer,
 )
 from orders.events import Actor
@@ -54,6 +59,8 @@ from orders.selectors import (
 from orders.services.catalog import CatalogRowError, VariantRow, catalog_upsert
 from orders.services.edits import order_edit
 from orders.services.intake import order_create
+from orders.services.merge import order_unmerge, orders_merge
+from orders.services.pricing import order_adjust_price, order_adjust_shipping
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct
 from orders.services.tokens import staff_token_issue
 from orders.services.workflow import (
@@ -72,6 +79,18 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description="The order's version as its ETag gave it; a stale one gets 412.",
 )
+
+
+def error_response(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorOutputSerializer, description=description)
+
+
+EDIT_ERRORS = {
+    400: error_response("Invalid input, past the role's discount limit, or a total that would go negative."),
+    403: error_response("The caller's role may not do this (warehouse staff and storefronts never may)."),
+    409: error_response("Not in an editable status, or the order is paid and its total would go up."),
+    412: error_response("If-Match is stale: somebody else changed the order; reload it."),
+}
 
 
 class DenyAll(BasePermission):
@@ -183,6 +202,10 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
         "deliver": storefront_or_staff_with("orders.ship_order"),
         "tracking": staff_with("orders.ship_order"),
         "abnormal": staff_with("orders.view_order"),
+        "adjust_price": staff_with("orders.edit_order_price"),
+        "adjust_shipping": staff_with("orders.edit_order_shipping"),
+        "merge": staff_with("orders.merge_orders"),
+        "unmerge": staff_with("orders.merge_orders"),
     }
 
     def get_permissions(self):
@@ -414,6 +437,126 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
     def recheck(self, request, pk: int):
         order = order_recheck(order_id=self.order_or_404(pk).pk, actor=staff_actor(request))
         return self.detail_response(order)
+
+    @extend_schema(
+        request=PriceAdjustSerializer,
+        responses={200: OrderDetailSerializer, **EDIT_ERRORS},
+        parameters=[IF_MATCH],
+        summary="Discount or mark up the order or one line, with a reason",
+        description=(
+            "`amount` is added to the price (negative: a discount); `percent` is the share of the price to pay "
+            "(95 on an items total of 99.00 adds -4.95). With `line_id` the edit applies to that line instead. "
+            "Agents may take off at most the shop's limit in all (default: 10% of the goods or 50.00, whichever "
+            "is less, counted over every edit of the order); supervisors have no limit. A discount never takes "
+            "off more than the goods cost. On a paid order a decrease becomes `refund_due` and an increase is "
+            "refused (409). Each edit is listed in `price_edits` and `events` with the totals before and after."
+        ),
+        examples=[
+            OpenApiExample("5.00 off", value={"amount": "-5.00", "reason": "老客户优惠"}, request_only=True),
+            OpenApiExample("95折", value={"percent": "95", "reason": "活动价"}, request_only=True),
+            OpenApiExample("A line", value={"line_id": 5, "amount": "-10.00", "reason": "瑕疵品"}, request_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="adjust-price")
+    def adjust_price(self, request, pk: int):
+        serializer = PriceAdjustSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = order_adjust_price(
+            order_id=self.order_or_404(pk).pk,
+            change=serializer.to_change(),
+            reason=serializer.validated_data["reason"],
+            actor=staff_actor(request),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=ShippingAdjustSerializer,
+        responses={200: OrderDetailSerializer, **EDIT_ERRORS},
+        parameters=[IF_MATCH],
+        summary="Override the shipping fee, with a reason",
+        description=(
+            "The order's `shipping_quote` shows the fee by the rules (base fee by province, free shipping above "
+            "the threshold except to remote provinces, the requested courier's surcharge) beside the fee charged. "
+            "A paid order's fee may only go down; the difference becomes `refund_due`."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="adjust-shipping")
+    def adjust_shipping(self, request, pk: int):
+        data = _validated(ShippingAdjustSerializer, request)
+        order = order_adjust_shipping(
+            order_id=self.order_or_404(pk).pk,
+            fee=data["fee"],
+            reason=data["reason"],
+            actor=staff_actor(request),
+            expected_version=if_match(request),
+        )
+        return self.detail_response(order)
+
+    @extend_schema(
+        request=MergeSerializer,
+        responses={
+            201: OrderDetailSerializer,
+            400: error_response("Invalid input."),
+            403: error_response("The caller's role may not merge orders."),
+            409: error_response(
+                "`merge_refused`: nothing changed; `data.refusals` lists each reason with its order: `too_few`, "
+                "`duplicate`, `not_found`, `on_hold`, `shipped`, `cancelled`, `merged`, `status`, "
+                "`other_customer`, `other_address`, `refunded`, `payment_differs`, `courier_differs`, "
+                "`engraving_differs`, `card_message_differs`."
+            ),
+            412: error_response("One of `versions` is stale; `data.orders` has the current versions."),
+        },
+        summary="Merge unshipped orders of one customer to one address",
+        description=(
+            "Creates a new primary order (`MERGE-<first id>-<n>`) with the goods and adjustments of every order; "
+            "shipping is charged once, by the rules for the merged goods, and never more than the orders' fees "
+            "together. The payment (amount paid, refund due) moves to the primary. Each original stays "
+            "readable by its id with status `merged` and `merged_into`. The primary enters the agents' queue "
+            "with fresh checks. Orders with open blockers may be merged: the blockers come back on the primary."
+        ),
+    )
+    @action(detail=False, methods=["post"])
+    def merge(self, request):
+        data = _validated(MergeSerializer, request)
+        primary = orders_merge(
+            order_ids=data["order_ids"],
+            actor=staff_actor(request),
+            reason=data["reason"],
+            expected_versions=data.get("versions"),
+        )
+        return self.detail_response(primary, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=UnmergeSerializer,
+        responses={
+            200: OrderDetailSerializer,
+            403: error_response("The caller's role may not unmerge orders."),
+            404: error_response("No such order."),
+            409: error_response(
+                "`merge_refused`: not the primary of an active merge (`not_merged`), already shipped (`shipped`), "
+                "or merged again into another order (`merged`)."
+            ),
+            412: error_response("If-Match is stale."),
+        },
+        parameters=[IF_MATCH],
+        summary="Undo a merge before shipping",
+        description=(
+            "Call it on the primary order. Every original gets back exactly the status and payment it had "
+            "before the merge; the primary is cancelled with an `unmerged` event. Refused once the primary "
+            "has shipped. Price edits made on the primary are not carried back (the event lists them)."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def unmerge(self, request, pk: int):
+        data = _validated(UnmergeSerializer, request)
+        primary = order_unmerge(
+            order_id=self.order_or_404(pk).pk,
+            actor=staff_actor(request),
+            reason=data["reason"],
+            expected_version=if_match(request),
+        )
+        return self.detail_response(primary)
 
 
 class CatalogVariantsView(APIView):

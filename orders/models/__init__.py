@@ -3,12 +3,14 @@
 from orders.models.catalog import Product, ReturnPolicy, Variant
 from orders.models.check import CheckResult, CheckStatus, Severity
 from orders.models.customer import Customer
+from orders.models.edits import OrderMerge, PriceEdit, PriceEditKind
 from orders.models.event import OrderEvent, OrderEventType
 from orders.models.idempotency import IdempotencyKey
 from orders.models.order import (
     ALLOWED_TRANSITIONS,
     AWAITING_CONFIRMATION_STATUSES,
     EDITABLE_STATUSES,
+    AbnormalOrder,
     ConfirmationQueue,
     Order,
     OrderLine,
@@ -18,24 +20,34 @@ from orders.models.order import (
 from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.models.storefront import ApiToken, Storefront
 
+# The outbox's models live with the messages (orders/messaging/); importing them registers them.
+from orders.messaging.models import BuyerLink, FailedMessage, Message  # isort: skip
+
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "AWAITING_CONFIRMATION_STATUSES",
     "EDITABLE_STATUSES",
+    "AbnormalOrder",
     "ApiToken",
+    "BuyerLink",
     "CheckResult",
     "CheckStatus",
     "ConfirmationQueue",
     "Courier",
     "CourierProvinceRule",
     "Customer",
+    "FailedMessage",
     "IdempotencyKey",
+    "Message",
     "Order",
     "OrderEvent",
     "OrderEventType",
     "OrderLine",
+    "OrderMerge",
     "OrderStatus",
     "PaymentStatus",
+    "PriceEdit",
+    "PriceEditKind",
     "Product",
     "ProvinceRule",
     "ReturnPolicy",

@@ -14,6 +14,8 @@ class Customer(DefaultAddressFields):
     external_id = models.CharField(_("external id"), max_length=64)
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Where e-mail messages go, when the storefront knows it.
+    email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -4,6 +4,7 @@ the rules that are pure data (statuses, allowed transitions, constraints)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import Address, address_fields_model
@@ -144,11 +145,14 @@ class Order(ShippingAddressFields):
             models.CheckConstraint(name="order_items_total_not_negative", condition=Q(items_total__gte=0)),
             models.CheckConstraint(name="order_shipping_fee_not_negative", condition=Q(shipping_fee__gte=0)),
             models.CheckConstraint(name="order_total_not_negative", condition=Q(total__gte=0)),
+            # A discount never takes more off than the goods cost (shipping is changed on its own).
+            models.CheckConstraint(name="order_goods_not_negative", condition=Q(items_total__gte=-F("adjustment"))),
             models.CheckConstraint(name="order_amount_paid_not_negative", condition=Q(amount_paid__gte=0)),
             models.CheckConstraint(name="order_refund_due_not_negative", condition=Q(refund_due__gte=0)),
+            # Rounded to the cent so that SQLite, which adds decimals as binary floats, agrees with PostgreSQL.
             models.CheckConstraint(
                 name="order_total_is_sum",
-                condition=Q(total=F("items_total") + F("adjustment") + F("shipping_fee")),
+                condition=Q(total=Round(F("items_total") + F("adjustment") + F("shipping_fee"), 2)),
             ),
         ]
         indexes = [
@@ -242,3 +246,12 @@ class ConfirmationQueue(Order):
         proxy = True
         verbose_name = _("order awaiting confirmation")
         verbose_name_plural = _("Confirmation queue")
+
+
+class AbnormalOrder(Order):
+    """异常订单 in the admin: the orders that need attention, with the reasons."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("abnormal order")
+        verbose_name_plural = _("Abnormal orders")

@@ -28,6 +28,7 @@ class CustomerInput:
     phone: str = ""
     default_address: Address | None = None
     language: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def customer_upsert(*, storefront, data: CustomerInput) -> Customer:
     values: dict = {"name": data.name, "phone": data.phone}
     if data.language:
         values["language"] = data.language
+    if data.email:
+        values["email"] = data.email
     if data.default_address is not None:
         values.update({f"default_{k}": v for k, v in data.default_address.as_dict().items()})
     customer, created = Customer.objects.get_or_create(

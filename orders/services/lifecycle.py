@@ -11,6 +11,12 @@ def transition_allowed(current: str, target: str) -> bool:
     return target in ALLOWED_TRANSITIONS.get(current, frozenset())
 
 
+def _leaves_merge_without_unmerge(current: str, event_type: OrderEventType) -> bool:
+    """A merged order's goods travel with its primary: only an unmerge brings it back (confirming or
+    releasing it would leave the goods in two orders at once)."""
+    return current == OrderStatus.MERGED and event_type != OrderEventType.UNMERGED
+
+
 def order_transition(
     *,
     order: Order,
@@ -23,7 +29,7 @@ def order_transition(
     """Move ``order`` to ``to`` (refused unless the life cycle allows it), bump its version, save
     the status with ``also_save`` fields, and record one event with before and after."""
     before = order.status
-    if not transition_allowed(before, to):
+    if not transition_allowed(before, to) or _leaves_merge_without_unmerge(before, event_type):
         raise InvalidTransition(data={"from": before, "to": str(to)})
     order.status = to
     order.version += 1

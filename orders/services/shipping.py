@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from orders.events import Actor, event_record
 from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefused
+from orders.messaging.services import return_reminder_schedule
 from orders.models import Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
 from orders.services.pipeline import siblings_recheck_later
@@ -169,4 +170,5 @@ def order_deliver(
         also_save=["delivered_at"],
         delivered_at=delivered_at.isoformat(),
     )
+    return_reminder_schedule(order=order, actor=actor)
     return order

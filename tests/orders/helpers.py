@@ -30,3 +30,20 @@ def patch(client, order: dict | int, body: dict, **headers):
     return client.patch(
         f"/api/v1/orders/{order_id}/", data=json.dumps(body), content_type="application/json", headers=headers
     )
+
+
+def stored_order(order_id: int) -> dict:
+    """Every stored field of an order, its lines and its check results, except what every write moves
+    on (the version, the update times): what "exactly as it was" compares."""
+    from django.forms.models import model_to_dict
+
+    from orders.models import Order
+
+    order = Order.objects.get(pk=order_id)
+    fields = {name: value for name, value in model_to_dict(order).items() if name not in ("version", "updated_at")}
+    fields["lines"] = [model_to_dict(line) for line in order.lines.order_by("id")]
+    fields["checks"] = [
+        {name: value for name, value in model_to_dict(row).items() if name != "updated_at"}
+        for row in order.checks.order_by("id")
+    ]
+    return fields

@@ -370,7 +370,9 @@ def test_confirm_refused_while_a_warning_is_unread(agent_client, api, catalogue)
 
 def test_hold_needs_a_reason_and_release_puts_the_order_back(agent_client, api, catalogue):
     order = create_order(api)
-    assert agent_client.get(page_url(order["id"])).content.decode().count('name="reason"') == 2  # hold, cancel
+    page = agent_client.get(page_url(order["id"])).content.decode()
+    assert "/workflow/hold/" in page
+    assert "/workflow/cancel/" in page
 
     refused = workflow(agent_client, order["id"], "hold", reason="")
     assert "Reason: This field is required." in refused.content.decode()
@@ -382,7 +384,8 @@ def test_hold_needs_a_reason_and_release_puts_the_order_back(agent_client, api, 
     assert "buyer will call back" in content
     assert "/workflow/release/" in content
     assert "/workflow/confirm/" not in content
-    assert content.count('name="reason"') == 1  # cancel
+    assert "/workflow/hold/" not in content
+    assert "/workflow/cancel/" in content
     assert order["id"] not in queue_ids(agent_client.get(QUEUE))
 
     workflow(agent_client, order["id"], "release")

@@ -6,7 +6,7 @@ import pytest
 
 from orders.events import Actor
 from orders.exceptions import InvalidTransition
-from orders.models import ALLOWED_TRANSITIONS, OrderEvent, OrderStatus
+from orders.models import ALLOWED_TRANSITIONS, OrderEvent, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
 from tests.orders.helpers import create_order
 
@@ -29,9 +29,11 @@ def test_transition(api, catalogue, current, target):
     Order.objects.filter(pk=order.pk).update(status=current)
     order.refresh_from_db()
     version = order.version
+    # A merged order leaves that status only by being unmerged (see the test below).
+    event_type = OrderEventType.UNMERGED if current == OrderStatus.MERGED else OrderEventType.STATUS_CHANGED
 
     if target in ALLOWED_TRANSITIONS[current]:
-        order_transition(order=order, to=OrderStatus(target), actor=Actor.system())
+        order_transition(order=order, to=OrderStatus(target), actor=Actor.system(), event_type=event_type)
         order.refresh_from_db()
         assert order.status == target
         assert order.version == version + 1
@@ -39,6 +41,19 @@ def test_transition(api, catalogue, current, target):
         assert event.data == {"before": current, "after": target}
     else:
         with pytest.raises(InvalidTransition):
-            order_transition(order=order, to=OrderStatus(target), actor=Actor.system())
+            order_transition(order=order, to=OrderStatus(target), actor=Actor.system(), event_type=event_type)
         order.refresh_from_db()
         assert order.status == current
+
+
+@pytest.mark.parametrize("target", sorted(ALLOWED_TRANSITIONS[OrderStatus.MERGED]))
+def test_a_merged_order_leaves_that_status_only_by_being_unmerged(api, catalogue, target):
+    from orders.models import Order
+
+    Order.objects.filter(pk=create_order(api)["id"]).update(status=OrderStatus.MERGED)
+    order = Order.objects.get()
+
+    with pytest.raises(InvalidTransition):
+        order_transition(order=order, to=OrderStatus(target), actor=Actor.system())
+    order.refresh_from_db()
+    assert order.status == OrderStatus.MERGED

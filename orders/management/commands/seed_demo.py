@@ -12,7 +12,7 @@ from orders import demo
 from orders.api.idempotency import request_hash
 from orders.api.serializers import OrderCreateSerializer
 from orders.events import Actor
-from orders.models import Order, Storefront
+from orders.models import CheckStatus, Order, OrderStatus, Severity, Storefront
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.catalog import catalog_upsert
 from orders.services.intake import order_create
@@ -21,6 +21,7 @@ from orders.services.tokens import storefront_create, storefront_token_issue
 from orders.services.workflow import order_check_acknowledge, order_confirm
 
 DEMO_STOREFRONT = "demo-shop"
+CONFIRMED_EXTERNAL_ID = "DEMO-CONFIRMED"
 DEMO_USERS = [("agent", AGENTS), ("warehouse", WAREHOUSE), ("supervisor", SUPERVISORS)]
 
 
@@ -52,7 +53,24 @@ class Command(BaseCommand):
         self.stdout.write(f"orders: {len(demo.ORDERS)} demo orders ({created} new)")
 
         logins = self._users(password)
+        self._confirmed_order(storefront)
         self._hints(base_url, key, logins)
+
+    def _confirmed_order(self, storefront) -> None:
+        """One order an agent read back and confirmed: its confirmation message goes to the buyer
+        (printed on the console in the demo, where SMS has no gateway)."""
+        label, customer, body = demo.CONFIRMED_DEMO_ORDER
+        self._order(storefront, CONFIRMED_EXTERNAL_ID, label, customer, body)
+        order = Order.objects.get(storefront=storefront, external_id=CONFIRMED_EXTERNAL_ID)
+        if order.status != OrderStatus.PENDING_CONFIRMATION:
+            return
+        agent = Actor(user=User.objects.get(username="agent"))
+        for code in sorted(
+            set(order.checks.filter(status=CheckStatus.OPEN, severity=Severity.WARNING).values_list("code", flat=True))
+        ):
+            order_check_acknowledge(order_id=order.pk, code=code, note="已与买家电话核对", actor=agent)
+        order_confirm(order_id=order.pk, actor=agent)
+        self.stdout.write(f"order {CONFIRMED_EXTERNAL_ID} confirmed by agent: its confirmation message was sent")
 
     def _order(self, storefront, external_id: str, label: str, customer: str, body: dict) -> bool:
         payload = {

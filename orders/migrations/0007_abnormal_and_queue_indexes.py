@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_confirmation_queue'),
+        ('orders', '0006_price_edits_and_merges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

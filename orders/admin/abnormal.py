@@ -1,0 +1,66 @@
+"""异常订单: one list of what needs attention, with the reason shown."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from orders.admin.lists import OrderListMixin, OrderPageChangeList
+from orders.admin.warehouse import FlagListMixin
+from orders.models import AbnormalOrder, Order
+from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_orders, abnormal_reasons, open_flags_prefetch
+
+
+class AbnormalReasonFilter(admin.SimpleListFilter):
+    title = _("reason")
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return list(ABNORMAL_REASON_LABELS.items())
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet | None:
+        if self.value() in ABNORMAL_REASON_LABELS:
+            return queryset.filter(**{f"abnormal_{self.value()}": True})
+        return None
+
+
+@admin.register(AbnormalOrder)
+class AbnormalOrderAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
+    list_display = [
+        "external_id",
+        "reasons",
+        "status",
+        "customer",
+        "recipient_masked",
+        "phone_masked",
+        "flag_badges",
+        "hold_reason",
+        "created_at",
+    ]
+    list_filter = [AbnormalReasonFilter, "status", "storefront"]
+    ordering = ["id"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return abnormal_orders().prefetch_related(open_flags_prefetch())
+
+    def get_changelist(self, request, **kwargs):
+        return OrderPageChangeList
+
+    @admin.display(description=_("reasons"))
+    def reasons(self, order: Order) -> str:
+        return "、".join(str(ABNORMAL_REASON_LABELS[reason]) for reason in abnormal_reasons(order))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("orders.view_order")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm("orders.view_order")

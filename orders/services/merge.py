@@ -1,0 +1,413 @@
+"""Merging orders (合并订单): unshipped orders of one buyer to one address ship together and pay
+shipping once; unmerging before shipping puts every original back exactly as it was.
+
+A merge creates a new primary order (the goods of all originals, their adjustments, shipping by the
+rules once) that enters the agents' queue with fresh checks. Each original stays addressable by its
+own id with status ``merged`` and a link to the primary; its payment (amount paid, refund due)
+travels to the primary, and the state to restore is kept on the ``OrderMerge`` record. Refused
+merges say why, order by order, and change nothing.
+
+Rules (documented in the API schema):
+- at least two distinct, existing orders; each pending confirmation or confirmed (not on hold,
+  shipped, delivered, cancelled or already merged), of one customer, to one address (the same place
+  by ``Address.comparison_key``);
+- all paid or all unpaid (a mixed merge would leave part of the goods paid and part not), none refunded;
+- the same requested courier (or none), and no two different engraving or card texts: promises to the
+  buyer are never dropped or mixed up;
+- open blockers do not stop a merge: the checks run again on the primary, which cannot be confirmed
+  while they remain.
+"""
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from orders.events import Actor, event_build
+from orders.exceptions import MergeRefused, NotFound
+from orders.models import (
+    CheckResult,
+    CheckStatus,
+    Order,
+    OrderEvent,
+    OrderEventType,
+    OrderLine,
+    OrderMerge,
+    OrderStatus,
+    PaymentStatus,
+)
+from orders.money import ZERO, quantize
+from orders.pricing import (
+    merged_shipping_fee,
+    order_shipping_quote,
+    order_totals,
+    payment_reconcile,
+    totals_refresh,
+)
+from orders.services.checks import order_checks_refresh
+from orders.services.lifecycle import order_transition, transition_allowed
+from orders.services.pipeline import order_after_intake, siblings_recheck_later
+from orders.services.workflow import orders_lock
+from orders.shop_config import shop_config
+
+MERGEABLE_HINT = "order.mergeable"
+# What a merge changes on an original (besides its status, link and version) and an unmerge restores.
+MOVED_MONEY = ("amount_paid", "refund_due")
+BUYER_NOTE_MAX = 1000
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one order (or the request as a whole, ``order`` None) cannot be merged or unmerged."""
+
+    order: int | None
+    code: str
+    message: str
+
+
+def _refused(refusals: list[Refusal]) -> MergeRefused:
+    messages = [refusal.message for refusal in refusals]
+    return MergeRefused(
+        " ".join(messages), fields={"order_ids": messages}, data={"refusals": [asdict(r) for r in refusals]}
+    )
+
+
+def _request_refusals(order_ids: Sequence[int]) -> list[Refusal]:
+    refusals = []
+    if len(set(order_ids)) < 2:
+        refusals.append(Refusal(None, "too_few", _("Choose at least two different orders to merge.")))
+    counts = Counter(order_ids)
+    refusals.extend(
+        Refusal(order_id, "duplicate", _("Order %s is listed more than once.") % order_id)
+        for order_id in sorted(order_id for order_id, count in counts.items() if count > 1)
+    )
+    return refusals
+
+
+def _status_refusal(order: Order) -> Refusal | None:
+    name = order.external_id
+    if order.status == OrderStatus.ON_HOLD:
+        return Refusal(order.pk, "on_hold", _("Order %s is on hold: release it first.") % name)
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        return Refusal(order.pk, "shipped", _("Order %s has already shipped.") % name)
+    if order.status == OrderStatus.CANCELLED:
+        return Refusal(order.pk, "cancelled", _("Order %s is cancelled.") % name)
+    if order.status == OrderStatus.MERGED:
+        return Refusal(order.pk, "merged", _("Order %s is already merged into another order.") % name)
+    if not transition_allowed(order.status, OrderStatus.MERGED):
+        return Refusal(order.pk, "status", _("Order %s cannot be merged in its current status.") % name)
+    return None
+
+
+def _conflicting_texts(orders: list[Order], field: str) -> list[Order]:
+    """The orders whose non-empty ``field`` differs from the first non-empty one."""
+    texts = [getattr(order, field) for order in orders if getattr(order, field)]
+    return [order for order in orders if getattr(order, field) and getattr(order, field) != texts[0]]
+
+
+def _order_refusals(orders: list[Order]) -> list[Refusal]:
+    first = orders[0]
+    place = first.shipping_address.comparison_key()
+    refusals = []
+    for order in orders:
+        name = order.external_id
+        status = _status_refusal(order)
+        if status is not None:
+            refusals.append(status)
+        if order.customer_id != first.customer_id:
+            refusals.append(Refusal(order.pk, "other_customer", _("Order %s belongs to another customer.") % name))
+        elif order.shipping_address.comparison_key() != place:
+            refusals.append(Refusal(order.pk, "other_address", _("Order %s ships to another address.") % name))
+        if order.payment_status == PaymentStatus.REFUNDED:
+            refusals.append(Refusal(order.pk, "refunded", _("Order %s has been refunded.") % name))
+        elif order.payment_status != first.payment_status:
+            refusals.append(
+                Refusal(
+                    order.pk,
+                    "payment_differs",
+                    _("Order %s is paid and another is not: merge only orders paid alike.") % name,
+                )
+            )
+        if order.requested_courier != first.requested_courier:
+            refusals.append(Refusal(order.pk, "courier_differs", _("Order %s asks for another courier.") % name))
+    for field, code, message in (
+        ("engraving_text", "engraving_differs", _("Order %s asks for another engraving text.")),
+        ("card_message", "card_message_differs", _("Order %s asks for another card message.")),
+    ):
+        refusals.extend(
+            Refusal(order.pk, code, message % order.external_id) for order in _conflicting_texts(orders, field)
+        )
+    return refusals
+
+
+def _merged_external_id(first: Order) -> str:
+    prefix = f"MERGE-{first.pk}-"
+    count = Order.objects.filter(storefront_id=first.storefront_id, external_id__startswith=prefix).count()
+    return f"{prefix}{count + 1}"
+
+
+def _primary_build(originals: list[Order], lines: list[OrderLine]) -> Order:
+    """The primary order, unsaved, with the originals' goods and money and shipping once by the rules."""
+    first = originals[0]
+    texts = {
+        field: next((getattr(o, field) for o in originals if getattr(o, field)), "")
+        for field in ("engraving_text", "card_message")
+    }
+    notes = list(dict.fromkeys(o.buyer_note for o in originals if o.buyer_note))
+    placed = [o.placed_at for o in originals if o.placed_at is not None]
+    primary = Order(
+        storefront_id=first.storefront_id,
+        customer=first.customer,
+        external_id=_merged_external_id(first),
+        status=OrderStatus.PENDING_CONFIRMATION,
+        payment_status=first.payment_status,
+        placed_at=min(placed) if placed else None,
+        currency=first.currency,
+        requested_courier=first.requested_courier,
+        gift_wrap=any(o.gift_wrap for o in originals),
+        engraving_text=texts["engraving_text"],
+        card_message=texts["card_message"],
+        buyer_note="\n".join(notes)[:BUYER_NOTE_MAX],
+        adjustment=quantize(sum((o.adjustment for o in originals), ZERO)),
+        shipping_fee=ZERO,
+    )
+    first.shipping_address.to_model(primary, "ship_")
+    totals_refresh(primary, lines)
+    quote = order_shipping_quote(primary, config=shop_config())
+    primary.shipping_fee = merged_shipping_fee(quote=quote, fees_charged=(o.shipping_fee for o in originals))
+    totals_refresh(primary, lines)
+    if primary.payment_status == PaymentStatus.PAID:
+        primary.amount_paid = quantize(sum((o.amount_paid for o in originals), ZERO))
+        payment_reconcile(primary)
+    return primary
+
+
+def _copied_lines(originals: list[Order]) -> list[OrderLine]:
+    """The originals' lines in order (by order id, then position), renumbered, prices and edits kept."""
+    rank = {order.pk: index for index, order in enumerate(originals)}
+    source = sorted(
+        OrderLine.objects.select_related("variant__product__return_policy").filter(order_id__in=rank),
+        key=lambda line: (rank[line.order_id], line.position, line.pk),
+    )
+    return [
+        OrderLine(
+            position=position,
+            variant=line.variant,
+            sku=line.sku,
+            product_name=line.product_name,
+            size=line.size,
+            colour=line.colour,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            adjustment=line.adjustment,
+        )
+        for position, line in enumerate(source, start=1)
+    ]
+
+
+def _check_state(row: CheckResult) -> dict:
+    return {
+        "status": row.status,
+        "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
+        "resolved_by": row.resolved_by_id,
+        "note": row.note,
+    }
+
+
+def _original_merge(*, order: Order, primary: Order, actor: Actor, reason: str) -> dict:
+    """Move one original into the primary: its payment goes along, its mergeable hint is settled.
+    Returns what an unmerge needs to restore it."""
+    state = {
+        "order": order.pk,
+        "fields": {"status": order.status, **{name: str(getattr(order, name)) for name in MOVED_MONEY}},
+        "checks": {},
+    }
+    hints = list(order.checks.filter(code=MERGEABLE_HINT).exclude(status=CheckStatus.RESOLVED))
+    now = timezone.now()
+    for row in hints:
+        state["checks"][str(row.pk)] = _check_state(row)
+        row.status, row.resolved_at, row.resolved_by = CheckStatus.RESOLVED, now, actor.user
+        row.note = _("Merged into %s.") % primary.external_id
+        row.updated_at = now
+    CheckResult.objects.bulk_update(hints, ["status", "resolved_at", "resolved_by", "note", "updated_at"])
+
+    order.merged_into = primary
+    order.amount_paid = order.refund_due = ZERO
+    order_transition(
+        order=order,
+        to=OrderStatus.MERGED,
+        actor=actor,
+        event_type=OrderEventType.MERGED,
+        also_save=["merged_into", *MOVED_MONEY],
+        into={"id": primary.pk, "external_id": primary.external_id},
+        reason=reason,
+    )
+    return state
+
+
+@transaction.atomic
+def orders_merge(
+    *,
+    order_ids: Sequence[int],
+    actor: Actor,
+    reason: str = "",
+    expected_versions: Mapping[int, int] | None = None,
+) -> Order:
+    """Merge the orders into a new primary order and return it (the rules are in the module's doc).
+
+    Locks every order in ascending id order; ``expected_versions`` (id → version) gets a 412 when
+    any order changed since the caller looked. Refusals raise ``MergeRefused`` with every reason."""
+    reason = (reason or "").strip()[:REASON_MAX]
+    refusals = _request_refusals(order_ids)
+    if refusals:
+        raise _refused(refusals)
+    locked = orders_lock(order_ids=order_ids, expected_versions=expected_versions)
+    refusals = [
+        Refusal(order_id, "not_found", _("Order %s does not exist.") % order_id)
+        for order_id in order_ids
+        if order_id not in locked
+    ]
+    originals = [locked[order_id] for order_id in sorted(locked)]
+    if originals:
+        refusals.extend(_order_refusals(originals))
+    if refusals:
+        raise _refused(refusals)
+
+    lines = _copied_lines(originals)
+    primary = _primary_build(originals, lines)
+    primary.save(force_insert=True)
+    for line in lines:
+        line.order = primary
+    OrderLine.objects.bulk_create(lines)
+    quote = order_shipping_quote(primary, config=shop_config())
+    OrderEvent.objects.bulk_create(
+        [
+            event_build(
+                order=primary,
+                type=OrderEventType.MERGED,
+                actor=actor,
+                orders=[
+                    {"id": o.pk, "external_id": o.external_id, "totals": order_totals(o).as_strings()}
+                    for o in originals
+                ],
+                totals=order_totals(primary).as_strings(),
+                shipping={
+                    "rules_fee": str(quote.fee),
+                    "charged": str(primary.shipping_fee),
+                    "charged_before": str(sum((o.shipping_fee for o in originals), ZERO)),
+                },
+                reason=reason,
+            ),
+            event_build(
+                order=primary,
+                type=OrderEventType.STATUS_CHANGED,
+                actor=actor,
+                before=OrderStatus.RECEIVED,
+                after=OrderStatus.PENDING_CONFIRMATION,
+            ),
+        ]
+    )
+    states = [_original_merge(order=o, primary=primary, actor=actor, reason=reason) for o in originals]
+    OrderMerge.objects.create(primary=primary, originals=states, reason=reason, created_by=actor.user)
+
+    # The originals are merged now: the primary's checks see neither them nor their goods twice.
+    config = shop_config()
+    diff = order_checks_refresh(order=primary, actor=actor, lines=lines, config=config, existing=[])
+    order_after_intake(order=primary, lines=lines, findings=diff.findings, actor=actor, config=config)
+    return primary
+
+
+def _unmerge_refusal(primary: Order) -> Refusal | None:
+    if primary.status == OrderStatus.MERGED:
+        return Refusal(
+            primary.pk,
+            "merged",
+            _("Order %s is itself merged into another order: unmerge that one first.") % primary.external_id,
+        )
+    if primary.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        return Refusal(
+            primary.pk,
+            "shipped",
+            _("Order %s has already shipped: it can no longer be unmerged.") % primary.external_id,
+        )
+    if not transition_allowed(primary.status, OrderStatus.CANCELLED):
+        return Refusal(
+            primary.pk, "status", _("Order %s cannot be unmerged in its current status.") % primary.external_id
+        )
+    return None
+
+
+def _original_restore(*, order: Order, state: dict, primary: Order, actor: Actor, reason: str) -> None:
+    fields = state["fields"]
+    for name in MOVED_MONEY:
+        setattr(order, name, Decimal(fields[name]))
+    order.merged_into = None
+    order_transition(
+        order=order,
+        to=fields["status"],
+        actor=actor,
+        event_type=OrderEventType.UNMERGED,
+        also_save=["merged_into", *MOVED_MONEY],
+        primary={"id": primary.pk, "external_id": primary.external_id},
+        reason=reason,
+    )
+    rows = list(CheckResult.objects.filter(order=order, pk__in=[int(pk) for pk in state["checks"]]))
+    for row in rows:
+        saved = state["checks"][str(row.pk)]
+        row.status, row.resolved_by_id, row.note = saved["status"], saved["resolved_by"], saved["note"]
+        row.resolved_at = parse_datetime(saved["resolved_at"]) if saved["resolved_at"] else None
+        row.updated_at = timezone.now()
+    CheckResult.objects.bulk_update(rows, ["status", "resolved_at", "resolved_by", "note", "updated_at"])
+
+
+@transaction.atomic
+def order_unmerge(*, order_id: int, actor: Actor, reason: str = "", expected_version: int | None = None) -> Order:
+    """Undo a merge before the primary ships: every original gets back its status and payment exactly,
+    the primary is cancelled (its payment returns to the originals). Returns the primary.
+
+    Price edits made on the primary after the merge are not carried back; the event lists them."""
+    reason = (reason or "").strip()[:REASON_MAX]
+    record = OrderMerge.objects.filter(primary_id=order_id, unmerged_at__isnull=True).first()
+    if record is None:
+        if not Order.objects.filter(pk=order_id).exists():
+            raise NotFound()
+        raise _refused(
+            [Refusal(order_id, "not_merged", _("Order %s is not an active merge of other orders.") % order_id)]
+        )
+    versions = {order_id: expected_version} if expected_version is not None else None
+    locked = orders_lock(order_ids=[order_id, *record.original_ids], expected_versions=versions)
+    # Another unmerge may have finished while this one waited for the locks.
+    record = OrderMerge.objects.get(pk=record.pk)
+    primary = locked[order_id]
+    refusal = (
+        _unmerge_refusal(primary)
+        if record.unmerged_at is None
+        else Refusal(order_id, "not_merged", _("Order %s is not an active merge of other orders.") % order_id)
+    )
+    if refusal is not None:
+        raise _refused([refusal])
+
+    for state in record.originals:
+        _original_restore(order=locked[state["order"]], state=state, primary=primary, actor=actor, reason=reason)
+    dropped = [edit.pk for edit in primary.price_edits.all()]
+    primary.amount_paid = primary.refund_due = ZERO
+    order_transition(
+        order=primary,
+        to=OrderStatus.CANCELLED,
+        actor=actor,
+        event_type=OrderEventType.UNMERGED,
+        also_save=list(MOVED_MONEY),
+        orders=record.original_ids,
+        dropped_price_edits=dropped,
+        reason=reason,
+    )
+    record.unmerged_at, record.unmerged_by = timezone.now(), actor.user
+    record.save(update_fields=["unmerged_at", "unmerged_by"])
+    siblings_recheck_later(primary)
+    return primary

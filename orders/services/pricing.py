@@ -1,0 +1,184 @@
+"""Agents' money edits (改价, 改运费): price adjustments on the order or a line, and shipping overrides.
+
+Each edit locks the order, is computed by ``orders.pricing``, is stored as its own ``PriceEdit`` row
+and one event with the totals before and after, and re-runs the checks (a lower shipping fee may
+leave a courier surcharge unpaid, a line edit may change the goods total).
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from orders.events import Actor, event_record
+from orders.exceptions import InvalidInput, OrderNotEditable
+from orders.models import Order, OrderEventType, OrderLine, PriceEdit, PriceEditKind
+from orders.money import quantize
+from orders.pricing import (
+    PriceChange,
+    Totals,
+    discount_allowance,
+    discount_given,
+    discount_limit_check,
+    list_price_total,
+    order_shipping_quote,
+    order_totals,
+    payment_settle,
+    price_change_apply,
+    totals_refresh,
+)
+from orders.services.pipeline import order_changed
+from orders.services.workflow import order_lock, required_text
+from orders.shop_config import shop_config
+
+UNLIMITED_DISCOUNT = "orders.unlimited_discount"
+
+
+def _editable_order(order_id: int, expected_version: int | None) -> tuple[Order, list[OrderLine]]:
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if not order.is_editable:
+        raise OrderNotEditable()
+    return order, list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
+
+
+def _may_discount_without_limit(actor: Actor) -> bool:
+    return actor.user is not None and actor.user.has_perm(UNLIMITED_DISCOUNT)
+
+
+def _price_edit_kind(change: PriceChange) -> PriceEditKind:
+    if change.line_id is not None:
+        return PriceEditKind.LINE_AMOUNT if change.amount is not None else PriceEditKind.LINE_PERCENT
+    return PriceEditKind.ORDER_AMOUNT if change.amount is not None else PriceEditKind.ORDER_PERCENT
+
+
+def _record(
+    *,
+    order: Order,
+    kind: PriceEditKind,
+    value: Decimal,
+    applied: Decimal,
+    reason: str,
+    actor: Actor,
+    before: Totals,
+    refund_due_before: Decimal,
+    line: OrderLine | None = None,
+    **event_data: object,
+) -> PriceEdit:
+    """Store the edit as its own row and as one event (before → after), bump the version, save."""
+    order.version += 1
+    order.save()
+    after = order_totals(order)
+    edit = PriceEdit.objects.create(
+        order=order,
+        line=line,
+        kind=kind,
+        value=value,
+        applied=applied,
+        reason=reason,
+        totals_before=before.as_strings(),
+        totals_after=after.as_strings(),
+        refund_due_before=refund_due_before,
+        refund_due_after=order.refund_due,
+        actor=actor.user,
+        actor_label=actor.label,
+    )
+    event_record(
+        order=order,
+        type=OrderEventType.SHIPPING_ADJUSTED if kind == PriceEditKind.SHIPPING_FEE else OrderEventType.PRICE_ADJUSTED,
+        actor=actor,
+        price_edit=edit.pk,
+        kind=str(kind),
+        value=str(value),
+        applied=str(applied),
+        reason=reason,
+        before=before.as_strings(),
+        after=after.as_strings(),
+        refund_due={"before": str(refund_due_before), "after": str(order.refund_due)},
+        **({"line": {"id": line.pk, "position": line.position, "sku": line.sku}} if line is not None else {}),
+        **event_data,
+    )
+    return edit
+
+
+@transaction.atomic
+def order_adjust_price(
+    *, order_id: int, change: PriceChange, reason: str, actor: Actor, expected_version: int | None = None
+) -> Order:
+    """An agent's discount or markup, on the order or one line, with a reason.
+
+    Refused, changing nothing: past the role's discount limit (counted over all edits of the order
+    against the goods' original prices; supervisors have none), when a line or the goods would go
+    below zero, and when it would raise what a paid order costs. A decrease on a paid order becomes
+    a refund due; an unpaid order's buyer pays the new total."""
+    reason = required_text(reason, "reason")
+    order, lines = _editable_order(order_id, expected_version)
+    before, refund_due_before = order_totals(order), order.refund_due
+    discount_before = discount_given(order, lines)
+
+    applied = price_change_apply(order=order, lines=lines, change=change)
+    if not _may_discount_without_limit(actor):
+        settings = shop_config().settings
+        discount_limit_check(
+            before=discount_before,
+            after=discount_given(order, lines),
+            allowance=discount_allowance(
+                list_total=list_price_total(lines),
+                max_percent=settings.agent_max_discount_percent,
+                max_amount=settings.agent_max_discount_amount,
+            ),
+        )
+    payment_settle(order, total_before=before.total)
+
+    line = next((line for line in lines if line.pk == change.line_id), None)
+    if line is not None:
+        OrderLine.objects.bulk_update([line], ["adjustment", "line_total"])
+    kind = _price_edit_kind(change)
+    value = quantize(change.amount if change.amount is not None else change.percent)
+    _record(
+        order=order,
+        kind=kind,
+        value=value,
+        applied=applied,
+        reason=reason,
+        actor=actor,
+        before=before,
+        refund_due_before=refund_due_before,
+        line=line,
+    )
+    order_changed(order=order, actor=actor, lines=lines)
+    return order
+
+
+@transaction.atomic
+def order_adjust_shipping(
+    *, order_id: int, fee: Decimal, reason: str, actor: Actor, expected_version: int | None = None
+) -> Order:
+    """Override the shipping fee with a reason; the event keeps the rules' fee beside the one charged.
+
+    A paid order's fee may only go down (the difference becomes a refund due)."""
+    reason = required_text(reason, "reason")
+    fee = quantize(fee)
+    if fee < 0:
+        raise InvalidInput(fields={"fee": [_("The shipping fee cannot be negative.")]})
+    order, lines = _editable_order(order_id, expected_version)
+    before, refund_due_before = order_totals(order), order.refund_due
+    if fee == order.shipping_fee:
+        raise InvalidInput(_("The edit changes nothing."))
+
+    order.shipping_fee = fee
+    totals_refresh(order, lines)
+    payment_settle(order, total_before=before.total)
+    quote = order_shipping_quote(order, config=shop_config())
+    _record(
+        order=order,
+        kind=PriceEditKind.SHIPPING_FEE,
+        value=fee,
+        applied=fee - before.shipping,
+        reason=reason,
+        actor=actor,
+        before=before,
+        refund_due_before=refund_due_before,
+        rules_fee=str(quote.fee),
+    )
+    order_changed(order=order, actor=actor, lines=lines)
+    return order
