@@ -291,7 +291,9 @@ class PriceAdjustSerializer(serializers.Serializer):
         min_value=Decimal("0"),
         max_value=Decimal("1000"),
         required=False,
-        help_text=_("The percentage of the price to pay: 95 takes 5% off the items total (95折)."),
+        help_text=_(
+            "The percentage of the price to pay: 95 means the buyer pays 95 percent of the items total (95折)."
+        ),
     )
     line_id = serializers.IntegerField(
         min_value=1, required=False, help_text=_("Edit this line's price instead of the order's.")
