@@ -376,6 +376,7 @@ def _pages(clients) -> list[dict]:
         ),
         page("admin confirmation queue", agent["admin"], queue, 300),
         page("admin queue ?open_severity=blocker", agent["admin"], queue + "?open_severity=blocker", 300),
+        page("admin abnormal orders", agent["admin"], "/admin/orders/abnormalorder/", 300),
     ]
 
 
