@@ -6,6 +6,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The benchmarks' own database (created when missing); bench/README.md has the full commands.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/orderdesk_bench
 
 .PHONY: run test install lint check bench-smoke clean
 
@@ -33,6 +35,14 @@ lint: install
 check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# CI proves the benchmarks still start and work: a second per target, 2,000 orders, a few samples.
+bench-smoke: export BENCH_DATABASE_URL := $(BENCH_DATABASE_URL)
+bench-smoke: install
+	$(BIN)/python -m bench.intake --smoke
+	$(BIN)/python -m bench.scale --smoke --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.checks --smoke
+	$(BIN)/python -m bench.profile --smoke
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

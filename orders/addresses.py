@@ -5,7 +5,7 @@ same fields, under a prefix (``default_`` and ``ship_``), built by ``address_fie
 two never drift apart.
 """
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import phonenumbers
@@ -109,7 +109,7 @@ class Address:
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return _ADDRESS_FIELDS
 
     @classmethod
     def from_model(cls, instance: Any, prefix: str) -> "Address":
@@ -120,7 +120,8 @@ class Address:
             setattr(instance, prefix + name, getattr(self, name))
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # Shallow: every field is a string (dataclasses.asdict deep-copies: ten times slower, on every list row).
+        return {name: getattr(self, name) for name in _ADDRESS_FIELDS}
 
     def as_public_dict(self, *, masked: bool = False) -> dict[str, str]:
         """The wire representation: the phone as the buyer writes it, masked on request."""
@@ -149,6 +150,9 @@ class Address:
 
     def one_line(self) -> str:
         return " ".join(part for part in (self.province, self.city, self.district, self.street) if part)
+
+
+_ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
 
 
 def address_fields_model(prefix: str, verbose_prefix: str) -> type[models.Model]:

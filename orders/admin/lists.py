@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import InvalidPhoneNumber, mask_name, mask_phone, phone_normalise
+from orders.admin.paginator import EstimatedCountPaginator
 from orders.checks import REGISTRY
 from orders.models import Order, Severity
 from orders.selectors import orders_with_open_check
@@ -53,6 +54,7 @@ class OrderListMixin:
     """Columns and search of the order lists. Lists always mask the buyer's name and phone."""
 
     search_fields = ["=external_id", "ship_recipient", "ship_phone", "=customer__external_id"]
+    paginator = EstimatedCountPaginator
 
     @admin.display(description=_("recipient"))
     def recipient_masked(self, order: Order) -> str:

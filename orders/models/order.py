@@ -162,6 +162,20 @@ class Order(ShippingAddressFields):
             models.Index(fields=["customer", "-id"], name="order_customer_newest"),
             models.Index(fields=["ship_phone"], name="order_ship_phone"),
             models.Index(fields=["-id"], condition=Q(open_blockers__gt=0), name="order_with_blockers"),
+            # Abnormal orders (orders.selectors.ACTIVE_STATUSES), oldest first: the active orders are a few
+            # thousand among a million, walked in id order without stepping over the delivered ones.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=["received", "pending_confirmation", "confirmed", "on_hold"]),
+                name="order_active",
+            ),
+            # The agents' queue (AWAITING_CONFIRMATION_STATUSES), oldest first: the first page straight off the
+            # index, instead of joining every waiting order to its buyer and sorting them all.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status__in=["received", "pending_confirmation"]),
+                name="order_awaiting_confirmation",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""The floor to compare intake with: a bare DRF create endpoint on the same database (bench settings only)."""
