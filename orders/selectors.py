@@ -55,6 +55,40 @@ def orders_with_open_check(
     return queryset.filter(Exists(open_checks))
 
 
+DETAIL_RELATIONS = ("lines", "checks", "events", "price_edits", "merged_orders")
+
+
+def order_detail_attach(order: Order, *, lines, checks, flags, events) -> Order:
+    """Give a new order the relations ``order_detail_queryset`` would prefetch, from the objects
+    intake just wrote: its response needs no second round of queries."""
+    order.__dict__.pop("_prefetched_objects_cache", None)
+    cache = {}
+    for name, objects in (
+        ("lines", lines),
+        ("checks", checks),
+        ("events", sorted(events, key=lambda event: event.pk)),
+        ("price_edits", ()),
+        ("merged_orders", ()),
+    ):
+        queryset = getattr(order, name).get_queryset()  # lazy: no query
+        queryset._result_cache = list(objects)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    order._prefetched_objects_cache = cache
+    order.open_flags = sorted(flags, key=lambda flag: (flag.category.position, flag.pk))
+    return order
+
+
+def order_detail_forget(order: Order) -> None:
+    order.__dict__.pop("_prefetched_objects_cache", None)
+    order.__dict__.pop("open_flags", None)
+
+
+def order_detail_loaded(order: Order) -> bool:
+    cache = getattr(order, "_prefetched_objects_cache", {})
+    return hasattr(order, "open_flags") and all(name in cache for name in DETAIL_RELATIONS)
+
+
 def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.select_related("customer", "storefront").prefetch_related(
         open_flags_prefetch(),

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
+from flags.selectors import flag_categories_invalidate
+from orders.api.authentication import token_cache_forget
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.tokens import staff_token_issue, storefront_create
 from orders.shop_config import shop_config_invalidate
@@ -15,8 +17,12 @@ def _fresh_shop_config():
     """The shop settings are cached per process; a test that changed them must not leak into the next
     (its database changes are rolled back, the cache is not)."""
     shop_config_invalidate()
+    token_cache_forget()
+    flag_categories_invalidate()
     yield
     shop_config_invalidate()
+    token_cache_forget()
+    flag_categories_invalidate()
 
 
 def _client(key: str) -> APIClient:

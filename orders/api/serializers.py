@@ -122,41 +122,45 @@ class OrderCreateSerializer(serializers.Serializer):
         return value.upper()
 
     def to_input(self) -> OrderInput:
-        data = self.validated_data
-        customer = data["customer"]
-        requests = data.get("special_requests") or {}
-        default_address = customer.get("default_address")
-        return OrderInput(
-            external_id=data["external_id"],
-            placed_at=data["placed_at"],
-            payment_status=data["payment_status"],
-            customer=CustomerInput(
-                external_id=customer["external_id"],
-                name=customer["name"],
-                phone=customer["phone"],
-                email=customer.get("email", ""),
-                default_address=Address(**default_address) if default_address else None,
-                language=customer.get("language", ""),
-            ),
-            shipping_address=Address(**data["shipping_address"]),
-            lines=tuple(
-                LineInput(
-                    sku=line["sku"],
-                    quantity=line["quantity"],
-                    size=line.get("size"),
-                    colour=line.get("colour"),
-                    unit_price=line.get("unit_price"),
-                    product_name=line.get("product_name"),
-                )
-                for line in data["lines"]
-            ),
-            shipping_fee=data.get("shipping_fee"),
-            courier=requests.get("courier", ""),
-            gift_wrap=requests.get("gift_wrap", False),
-            engraving=requests.get("engraving", ""),
-            card_message=requests.get("card_message", ""),
-            buyer_note=data["buyer_note"],
-        )
+        return order_input(self.validated_data)
+
+
+def order_input(data: dict) -> OrderInput:
+    """The intake service's input from ``OrderCreateSerializer``'s validated data."""
+    customer = data["customer"]
+    requests = data.get("special_requests") or {}
+    default_address = customer.get("default_address")
+    return OrderInput(
+        external_id=data["external_id"],
+        placed_at=data["placed_at"],
+        payment_status=data["payment_status"],
+        customer=CustomerInput(
+            external_id=customer["external_id"],
+            name=customer["name"],
+            phone=customer["phone"],
+            email=customer.get("email", ""),
+            default_address=Address(**default_address) if default_address else None,
+            language=customer.get("language", ""),
+        ),
+        shipping_address=Address(**data["shipping_address"]),
+        lines=tuple(
+            LineInput(
+                sku=line["sku"],
+                quantity=line["quantity"],
+                size=line.get("size"),
+                colour=line.get("colour"),
+                unit_price=line.get("unit_price"),
+                product_name=line.get("product_name"),
+            )
+            for line in data["lines"]
+        ),
+        shipping_fee=data.get("shipping_fee"),
+        courier=requests.get("courier", ""),
+        gift_wrap=requests.get("gift_wrap", False),
+        engraving=requests.get("engraving", ""),
+        card_message=requests.get("card_message", ""),
+        buyer_note=data["buyer_note"],
+    )
 
 
 class VariantRowSerializer(serializers.Serializer):

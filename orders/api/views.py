@@ -27,6 +27,7 @@ from orders.api.output import (
     OrderListSerializer,
 )
 from orders.api.permissions import IsStorefront, staff_with, storefront_of, storefront_or_staff_with
+from orders.api.reuse import render, validate
 from orders.api.serializers import (
     AcknowledgeSerializer,
     CatalogUpsertResultSerializer,
@@ -45,6 +46,7 @@ from orders.api.serializers import (
     TrackingCorrectionSerializer,
     UnmergeSerializer,
     VariantRowSerializer,
+    order_input,
 )
 from orders.events import Actor
 from orders.exceptions import InvalidInput, NotFound
@@ -52,6 +54,7 @@ from orders.models import Order, OrderStatus
 from orders.selectors import (
     abnormal_orders,
     open_flags_prefetch,
+    order_detail_loaded,
     order_detail_queryset,
     order_list_queryset,
     orders_visible_to,
@@ -172,8 +175,9 @@ class OrderViewMixin:
         return order
 
     def detail_response(self, order: Order, status_code: int = status.HTTP_200_OK) -> Response:
-        order = self.order_or_404(order.pk)
-        body = OrderDetailSerializer(order, context=self.serializer_context()).data
+        if not order_detail_loaded(order):
+            order = self.order_or_404(order.pk)
+        body = render(OrderDetailSerializer, order, context=self.serializer_context())
         return Response(body, status=status_code, headers={"ETag": f'"{order.version}"'})
 
 
@@ -233,9 +237,8 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
         body_hash = request_hash(request.data)
 
         def handle() -> Response:
-            serializer = OrderCreateSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            order, created = order_create(storefront=storefront, data=serializer.to_input(), intake_hash=body_hash)
+            validated = validate(OrderCreateSerializer, request.data)
+            order, created = order_create(storefront=storefront, data=order_input(validated), intake_hash=body_hash)
             return self.detail_response(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
         key = request.headers.get("Idempotency-Key")
@@ -247,7 +250,7 @@ class OrderViewSet(OrderViewMixin, GenericViewSet):
     def list(self, request):
         queryset = order_list_queryset(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
-        data = OrderListSerializer(page, many=True, context=self.serializer_context()).data
+        data = render(OrderListSerializer, page, many=True, context=self.serializer_context())
         return self.get_paginated_response(data)
 
     @extend_schema(responses=OrderDetailSerializer, summary="One order with its checks, flags and history")

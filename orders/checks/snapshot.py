@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from orders.addresses import Address
 from orders.checks.base import LineFacts, OrderSnapshot, OtherOrder, VariantFacts
+from orders.checks.lines import BOUGHT_STATUSES
 from orders.models import Order, OrderLine, OrderStatus, Variant
 from orders.shop_config import ShopConfig, shop_config
 
@@ -40,7 +41,9 @@ def order_lines_with_catalogue(order: Order) -> list[OrderLine]:
     return list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
 
 
-def _other_orders(order: Order) -> tuple[OtherOrder, ...]:
+def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, ...]:
+    """The buyer's other orders. Their lines are read only where a check looks at them: orders the
+    buyer bought (size history) and orders since ``recent_since`` (duplicates)."""
     rows = list(
         Order.objects.filter(customer_id=order.customer_id)
         .exclude(pk=order.pk)
@@ -62,9 +65,15 @@ def _other_orders(order: Order) -> tuple[OtherOrder, ...]:
         return ()
     skus: dict[int, set[str]] = defaultdict(set)
     sizes: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for order_id, sku, size, category in OrderLine.objects.filter(order_id__in=[r[0] for r in rows]).values_list(
-        "order_id", "sku", "size", "variant__product__category"
-    ):
+    wanted = [row[0] for row in rows if row[2] in BOUGHT_STATUSES or (row[3] or row[4]) >= recent_since]
+    line_rows = (
+        OrderLine.objects.filter(order_id__in=wanted).values_list(
+            "order_id", "sku", "size", "variant__product__category"
+        )
+        if wanted
+        else ()
+    )
+    for order_id, sku, size, category in line_rows:
         skus[order_id].add(sku)
         if category and size:
             sizes[order_id].append((category, size))
@@ -91,15 +100,20 @@ def order_snapshot(
     lines: Sequence[OrderLine] | None = None,
     config: ShopConfig | None = None,
     now: datetime | None = None,
+    history: bool = True,
 ) -> OrderSnapshot:
-    """The snapshot of a stored order. ``lines`` must have ``variant__product`` loaded when given."""
+    """The snapshot of a stored order. ``lines`` must have ``variant__product`` loaded when given;
+    ``history=False`` when the buyer is known to have no other orders (saves the query)."""
     lines = order_lines_with_catalogue(order) if lines is None else lines
+    config = config or shop_config()
+    ordered_at = order.placed_at or order.created_at or now or timezone.now()
+    duplicate_window = timedelta(hours=config.settings.duplicate_window_hours)
     customer = order.customer
     default = customer.default_address
     return OrderSnapshot(
         order_id=order.pk,
         at=order.placed_at or now or timezone.now(),
-        ordered_at=order.placed_at or order.created_at or now or timezone.now(),
+        ordered_at=ordered_at,
         shipping_address=order.shipping_address,
         default_address=None if default.is_empty else default,
         lines=tuple(
@@ -120,6 +134,6 @@ def order_snapshot(
         card_message=order.card_message,
         shipping_fee=order.shipping_fee,
         items_total=order.items_total,
-        config=config or shop_config(),
-        other_orders=_other_orders(order),
+        config=config,
+        other_orders=_other_orders(order, recent_since=ordered_at - duplicate_window) if history else (),
     )

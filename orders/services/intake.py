@@ -17,6 +17,7 @@ from orders.exceptions import ExternalIdConflict
 from orders.models import Customer, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, PaymentStatus, Variant
 from orders.money import ZERO, quantize
 from orders.pricing import order_totals, shipping_quote, totals_refresh
+from orders.selectors import order_detail_attach, order_detail_forget
 from orders.services.pipeline import intake_findings_store, intake_open_counts, order_after_intake
 from orders.shop_config import shop_config
 
@@ -64,10 +65,8 @@ def order_create(*, storefront, data: OrderInput, intake_hash: str) -> tuple[Ord
     Returns ``(order, created)``. The same body again is a replay (``created`` is False); the same
     external_id with another body raises ``ExternalIdConflict``. Concurrent duplicates meet at the
     unique constraint: the loser's transaction rolls back whole and it returns the winner's order.
+    Replays are rare, so there is no look-up first: the unique constraint is the look-up.
     """
-    existing = _stored(storefront, data.external_id)
-    if existing is not None:
-        return _replay(existing, intake_hash), False
     try:
         with transaction.atomic():
             order = _create(storefront=storefront, data=data, intake_hash=intake_hash)
@@ -89,8 +88,8 @@ def _replay(order: Order, intake_hash: str) -> Order:
     return order
 
 
-def customer_upsert(*, storefront, data: CustomerInput) -> Customer:
-    """Find the customer by external id and update it from the latest order."""
+def customer_upsert(*, storefront, data: CustomerInput) -> tuple[Customer, bool]:
+    """Find the customer by external id and update it from the latest order; ``(customer, created)``."""
     values: dict = {"name": data.name, "phone": data.phone}
     if data.language:
         values["language"] = data.language
@@ -107,12 +106,12 @@ def customer_upsert(*, storefront, data: CustomerInput) -> Customer:
             for name in changed:
                 setattr(customer, name, values[name])
             customer.save(update_fields=[*changed, "updated_at"])
-    return customer
+    return customer, created
 
 
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     config = shop_config()
-    customer = customer_upsert(storefront=storefront, data=data.customer)
+    customer, new_customer = customer_upsert(storefront=storefront, data=data.customer)
     variants = Variant.objects.select_related("product__return_policy").in_bulk(
         {line.sku for line in data.lines}, field_name="sku"
     )
@@ -146,7 +145,8 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
         order.amount_paid = order.total
 
     # The checks run before the first write, on the order as it will be stored: one insert per table.
-    findings = checks_run(order_snapshot(order, lines=lines, config=config))
+    # A new buyer has no other orders: the history query is skipped.
+    findings = checks_run(order_snapshot(order, lines=lines, config=config, history=not new_customer))
     order.status = OrderStatus.PENDING_CONFIRMATION
     order.open_blockers, order.open_warnings = intake_open_counts(findings)
     order.save(force_insert=True)
@@ -158,6 +158,7 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     actor = Actor.storefront(storefront)
     flags, flag_events = flags_build_for_intake(order=order, findings=findings, actor=actor)
     Flag.objects.bulk_create(flags)
+    checks, check_events = intake_findings_store(order=order, findings=findings, actor=actor)
     events = [
         event_build(
             order=order,
@@ -173,11 +174,14 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
             before=OrderStatus.RECEIVED,
             after=OrderStatus.PENDING_CONFIRMATION,
         ),
-        *intake_findings_store(order=order, findings=findings, actor=actor),
+        *check_events,
         *flag_events,
     ]
     OrderEvent.objects.bulk_create(events)
+    order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)
     order_after_intake(order=order, lines=lines, findings=findings, actor=actor, config=config)
+    if order.status != OrderStatus.PENDING_CONFIRMATION:
+        order_detail_forget(order)  # auto-confirmed: more events than intake wrote
     return order
 
 

@@ -11,20 +11,20 @@ from orders.services.lifecycle import order_transition
 from orders.shop_config import ShopConfig
 
 
-def intake_findings_store(*, order: Order, findings: list[Finding], actor: Actor) -> list[OrderEvent]:
-    """Store a new order's findings (the order is saved, nothing else is yet); returns events to write."""
-    CheckResult.objects.bulk_create(
+def intake_findings_store(
+    *, order: Order, findings: list[Finding], actor: Actor
+) -> tuple[list[CheckResult], list[OrderEvent]]:
+    """Store a new order's findings (the order is saved, nothing else is yet); returns the stored
+    results and the events still to write."""
+    results = CheckResult.objects.bulk_create(
         [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
     )
-    return (
-        [
-            event_build(
-                order=order, type=OrderEventType.CHECKS_RUN, actor=actor, opened=[f.code for f in findings], resolved=[]
-            )
-        ]
-        if findings
-        else []
-    )
+    events = [
+        event_build(
+            order=order, type=OrderEventType.CHECKS_RUN, actor=actor, opened=[f.code for f in findings], resolved=[]
+        )
+    ]
+    return results, events if findings else []
 
 
 def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:

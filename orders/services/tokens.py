@@ -39,5 +39,8 @@ def staff_token_issue(*, user) -> tuple[str, datetime]:
 
 
 def token_revoke(*, token: ApiToken) -> None:
+    from orders.api.authentication import token_cache_forget
+
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    token_cache_forget(token.key_hash)

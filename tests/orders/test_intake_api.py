@@ -358,3 +358,28 @@ def test_list_query_count_is_bounded(api, catalogue, django_assert_max_num_queri
         response = api.get(URL)
 
     assert len(response.json()["results"]) == 5
+
+
+def test_create_response_is_the_same_as_reading_the_order_back(api, catalogue):
+    body = order_payload(
+        lines=[{"sku": "RING-SILVER-12", "quantity": 1}, {"sku": "TEE-RED-M", "quantity": 9}],
+        special_requests={"courier": "SF", "gift_wrap": True, "engraving": "致韩梅梅", "card_message": "生日快乐"},
+        customer={"default_address": {"district": "浦东新区"}},
+    )
+
+    created = post(api, body)
+    read = api.get(f"{URL}{created.json()['id']}/")
+
+    assert created.json() == read.json()
+    assert created["ETag"] == read["ETag"]
+
+
+def test_intake_takes_a_bounded_number_of_queries(api, catalogue, django_assert_max_num_queries):
+    post(api, order_payload())  # the buyer exists now: the history query runs too
+    body = order_payload(
+        special_requests={"courier": "SF", "gift_wrap": True},
+        lines=[{"sku": "TEE-RED-M", "quantity": 1}, {"sku": "TEE-RED-L", "quantity": 1}],
+    )
+
+    with django_assert_max_num_queries(14):
+        assert post(api, body).status_code == 201
