@@ -5,6 +5,7 @@ same fields, under a prefix (``default_`` and ``ship_``), built by ``address_fie
 two never drift apart.
 """
 
+import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -44,23 +45,27 @@ def phone_normalise(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_is_valid(e164: str) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _phone_facts(e164: str) -> tuple[bool, bool]:
+    """(valid, mobile) of a stored number; parsed once per process, the checks ask twice per order."""
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
+        number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
-        return False
+        return False, False
+    mobile = phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    return phonenumbers.is_valid_number(number), mobile
+
+
+def phone_is_valid(e164: str) -> bool:
+    return _phone_facts(e164)[0]
 
 
 def phone_is_mobile(e164: str) -> bool:
     """Whether a stored (E.164) number is a mobile: couriers send their notices by SMS."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
+    return _phone_facts(e164)[1]
 
 
 def phone_display(e164: str) -> str:

@@ -5,7 +5,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from flags.models import Flag
 from flags.services import flags_build_for_intake
@@ -97,6 +98,8 @@ def customer_upsert(*, storefront, data: CustomerInput) -> tuple[Customer, bool]
         values["email"] = data.email
     if data.default_address is not None:
         values.update({f"default_{k}": v for k, v in data.default_address.as_dict().items()})
+    if connection.vendor == "postgresql":
+        return _customer_upsert_postgresql(storefront.pk, data.external_id, values)
     customer, created = Customer.objects.get_or_create(
         storefront=storefront, external_id=data.external_id, defaults=values
     )
@@ -107,6 +110,35 @@ def customer_upsert(*, storefront, data: CustomerInput) -> tuple[Customer, bool]
                 setattr(customer, name, values[name])
             customer.save(update_fields=[*changed, "updated_at"])
     return customer, created
+
+
+def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: dict) -> tuple[Customer, bool]:
+    """``get_or_create`` and the update in one statement: INSERT … ON CONFLICT DO UPDATE, the same
+    rule (a value sent replaces the stored one, an empty one keeps it), one round trip instead of
+    four for a new buyer, and no savepoint: the conflict clause settles concurrent first orders."""
+    fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    row_values = {"storefront_id": storefront_id, "external_id": external_id, "created_at": now, "updated_at": now}
+    insert = [(f.column, values.get(f.attname, row_values.get(f.attname, f.get_default()))) for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(Customer._meta.db_table)
+    updates = ", ".join(
+        [f"{quote(name)} = COALESCE(NULLIF(EXCLUDED.{quote(name)}, ''), {table}.{quote(name)})" for name in values]
+        + [f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}"]
+    )
+    columns = [quote("id"), *(quote(f.column) for f in fields)]
+    # Only the model's own column names are interpolated; every value is a query parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(column) for column, _value in insert)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(insert))}) "
+        f"ON CONFLICT ({quote('storefront_id')}, {quote('external_id')}) DO UPDATE SET {updates} "
+        f"RETURNING {', '.join(columns)}, (xmax = 0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _column, value in insert])
+        row = cursor.fetchone()
+    customer = Customer.from_db(connection.alias, ["id", *(f.attname for f in fields)], row[:-1])
+    return customer, bool(row[-1])
 
 
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
