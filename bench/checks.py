@@ -44,7 +44,6 @@ def _snapshot():
             engravable=row.engravable,
             max_engraving_chars=row.max_engraving_chars,
             usual_max_quantity=row.usual_max_quantity,
-            return_policy=row.return_policy,
         )
 
     def address(data: dict) -> Address:

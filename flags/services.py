@@ -56,14 +56,13 @@ def _desired(order: Order, findings: list[Finding]) -> dict[str, tuple[str, str]
         return desired_auto_flags(order, findings)
 
 
-def flags_build_for_intake(*, order: Order, findings: list[Finding], actor: Actor) -> tuple[list[Flag], list]:
-    """Unsaved automatic flags and their events for a new order (intake writes them in bulk)."""
+def flags_build_for_intake(*, order: Order, findings: list[Finding], actor: Actor) -> list[Flag]:
+    """Unsaved automatic flags for a new order (intake writes them in bulk; its one event lists them)."""
     categories = flag_categories()
-    flags = [
+    return [
         _new_flag(order, categories[category], note, FlagSource.AUTO, cause, actor)
         for cause, (category, note) in _desired(order, findings).items()
     ]
-    return flags, [_added_event(flag, actor) for flag in flags]
 
 
 def flags_sync(*, order: Order, findings: list[Finding], actor: Actor) -> FlagChanges:

@@ -41,7 +41,6 @@ class VariantFacts:
     engravable: bool
     max_engraving_chars: int
     usual_max_quantity: int | None
-    return_policy: str
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
     order = order_lock(order_id=order_id, expected_version=expected_version)
     if not order.is_editable:
         raise OrderNotEditable()
-    lines = list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
+    lines = list(order.lines.select_related("variant__product").order_by("position", "id"))
     events: list[OrderEvent] = []
 
     address_diff = _apply_address(order, changes.address)
@@ -119,7 +119,7 @@ def _apply_lines(lines: list[OrderLine], changes: tuple[LineChange, ...]) -> lis
     if unknown:
         raise InvalidInput(fields={"lines": [_("Line %s is not part of this order.") % line_id for line_id in unknown]})
     new_skus = {change.sku for change in changes if change.sku}
-    variants = Variant.objects.select_related("product__return_policy").in_bulk(new_skus, field_name="sku")
+    variants = Variant.objects.select_related("product").in_bulk(new_skus, field_name="sku")
     diff = []
     for change in changes:
         line = by_id[change.line_id]

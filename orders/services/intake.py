@@ -144,9 +144,7 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     config = shop_config()
     customer, new_customer = customer_upsert(storefront=storefront, data=data.customer)
-    variants = Variant.objects.select_related("product__return_policy").in_bulk(
-        {line.sku for line in data.lines}, field_name="sku"
-    )
+    variants = Variant.objects.select_related("product").in_bulk({line.sku for line in data.lines}, field_name="sku")
 
     order = Order(
         storefront=storefront,
@@ -188,9 +186,11 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     OrderLine.objects.bulk_create(lines)
 
     actor = Actor.storefront(storefront)
-    flags, flag_events = flags_build_for_intake(order=order, findings=findings, actor=actor)
+    flags = flags_build_for_intake(order=order, findings=findings, actor=actor)
     Flag.objects.bulk_create(flags)
-    checks, check_events = intake_findings_store(order=order, findings=findings, actor=actor)
+    checks = intake_findings_store(order=order, findings=findings)
+    # The arrival is one change, so one event: the order as received, the status it entered the
+    # queue with, the checks it raised and the flags it got (later changes each have their own).
     events = [
         event_build(
             order=order,
@@ -198,16 +198,11 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
             actor=actor,
             external_id=order.external_id,
             totals=order_totals(order).as_strings(),
-        ),
-        event_build(
-            order=order,
-            type=OrderEventType.STATUS_CHANGED,
-            actor=actor,
             before=OrderStatus.RECEIVED,
             after=OrderStatus.PENDING_CONFIRMATION,
-        ),
-        *check_events,
-        *flag_events,
+            checks=[f.code for f in findings],
+            flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
+        )
     ]
     OrderEvent.objects.bulk_create(events)
     order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)

@@ -192,7 +192,7 @@ def _copied_lines(originals: list[Order]) -> list[OrderLine]:
     """The originals' lines in order (by order id, then position), renumbered, prices and edits kept."""
     rank = {order.pk: index for index, order in enumerate(originals)}
     source = sorted(
-        OrderLine.objects.select_related("variant__product__return_policy").filter(order_id__in=rank),
+        OrderLine.objects.select_related("variant__product").filter(order_id__in=rank),
         key=lambda line: (rank[line.order_id], line.position, line.pk),
     )
     return [

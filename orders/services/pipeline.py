@@ -4,27 +4,18 @@ from django.db import transaction
 
 from flags.services import flags_sync
 from orders.checks import Finding
-from orders.events import Actor, event_build
-from orders.models import CheckResult, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, Severity
+from orders.events import Actor
+from orders.models import CheckResult, Order, OrderLine, OrderStatus, Severity
 from orders.services.checks import order_checks_refresh
 from orders.services.lifecycle import order_transition
 from orders.shop_config import ShopConfig
 
 
-def intake_findings_store(
-    *, order: Order, findings: list[Finding], actor: Actor
-) -> tuple[list[CheckResult], list[OrderEvent]]:
-    """Store a new order's findings (the order is saved, nothing else is yet); returns the stored
-    results and the events still to write."""
-    results = CheckResult.objects.bulk_create(
+def intake_findings_store(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
+    """Store a new order's findings (the order is saved); the intake's one event lists them."""
+    return CheckResult.objects.bulk_create(
         [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
     )
-    events = [
-        event_build(
-            order=order, type=OrderEventType.CHECKS_RUN, actor=actor, opened=[f.code for f in findings], resolved=[]
-        )
-    ]
-    return results, events if findings else []
 
 
 def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:

@@ -39,7 +39,7 @@ def _editable_order(order_id: int, expected_version: int | None) -> tuple[Order,
     order = order_lock(order_id=order_id, expected_version=expected_version)
     if not order.is_editable:
         raise OrderNotEditable()
-    return order, list(order.lines.select_related("variant__product__return_policy").order_by("position", "id"))
+    return order, list(order.lines.select_related("variant__product").order_by("position", "id"))
 
 
 def _may_discount_without_limit(actor: Actor) -> bool:

@@ -349,7 +349,7 @@ def test_events_record_each_step(agent_api, not_default):
 
     types = [e["type"] for e in agent_api.get(f"/api/v1/orders/{not_default['id']}/").json()["events"]]
 
-    assert types == ["received", "status_changed", "checks_run", "check_acknowledged", "confirmed", "message_queued"]
+    assert types == ["received", "check_acknowledged", "confirmed", "message_queued"]
 
 
 def test_unknown_action_route_is_404(agent_api, api, catalogue):

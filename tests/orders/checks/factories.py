@@ -78,7 +78,6 @@ def product(sku: str = "TEE-RED-M", **values: Any) -> VariantFacts:
         "engravable": False,
         "max_engraving_chars": 0,
         "usual_max_quantity": None,
-        "return_policy": "apparel-7d",
     }
     defaults.update(values)
     return VariantFacts(**defaults)
