@@ -93,15 +93,15 @@ def main() -> None:
 PHASES = [
     ("token authentication", "orders/api/authentication.py", "authenticate"),
     ("order_create (all of intake below)", "orders/services/intake.py", "order_create"),
-    ("  look-up of an existing order (_stored)", "orders/services/intake.py", "_stored"),
     ("  customer upsert", "orders/services/intake.py", "customer_upsert"),
     ("  snapshot: the buyer's history", "orders/checks/snapshot.py", "order_snapshot"),
     ("  check engine", "orders/checks/base.py", "checks_run"),
     ("  flags for the findings", "flags/services.py", "flags_build_for_intake"),
     ("  check results stored", "orders/services/pipeline.py", "intake_findings_store"),
-    ("the response (detail_response)", "orders/api/views.py", "detail_response"),
-    ("  the order fetched again with its prefetches", "orders/api/views.py", "order_or_404"),
-    ("  merged orders (one more query)", "orders/api/output.py", "get_merged_orders"),
+    ("input validation", "orders/api/reuse.py", "validate"),
+    ("the response (detail_response)", "orders/api/views/common.py", "detail_response"),
+    ("  the order fetched again with its prefetches", "orders/api/views/common.py", "order_or_404"),
+    ("  rendering", "orders/api/reuse.py", "render"),
 ]
 
 

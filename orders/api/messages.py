@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders.api.permissions import staff_with, storefront_or_staff_with
-from orders.api.views import OrderViewMixin, _validated, staff_actor
+from orders.api.views.common import OrderViewMixin, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.messaging.models import Message, MessageTemplate
 from orders.messaging.services import message_resend
@@ -73,7 +73,7 @@ class OrderMessageResendView(_OrderMessagesMixin, APIView):
         summary="Send the confirmation or the reminder again (kind resend, with a reason)",
     )
     def post(self, request, order_id: int):
-        data = _validated(ResendSerializer, request)
+        data = validated(ResendSerializer, request)
         message = message_resend(
             order_id=self.order_or_404(order_id).pk,
             template=data["kind"],

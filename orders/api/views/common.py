@@ -1,0 +1,133 @@
+"""What every order endpoint shares: If-Match, the actor, scoping, pagination, filters, the detail response."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from flags.models import FlagColour
+from flags.selectors import orders_with_flag
+from orders.api.output import (
+    ErrorOutputSerializer,
+    OrderDetailSerializer,
+)
+from orders.api.permissions import storefront_of
+from orders.api.reuse import render
+from orders.events import Actor
+from orders.exceptions import InvalidInput, NotFound
+from orders.models import Order, OrderStatus
+from orders.selectors import (
+    order_detail_loaded,
+    order_detail_queryset,
+    orders_visible_to,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The order's version as its ETag gave it; a stale one gets 412.",
+)
+
+
+def error_response(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorOutputSerializer, description=description)
+
+
+EDIT_ERRORS = {
+    400: error_response("Invalid input, past the role's discount limit, or a total that would go negative."),
+    403: error_response("The caller's role may not do this (warehouse staff and storefronts never may)."),
+    409: error_response("Not in an editable status, or the order is paid and its total would go up."),
+    412: error_response("If-Match is stale: somebody else changed the order; reload it."),
+}
+
+
+class DenyAll(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return False
+
+
+def if_match(request) -> int | None:
+    """The version the client saw (ETag "7" or W/"7"); None when it sent no If-Match or '*'."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise InvalidInput(fields={"If-Match": [_('Send the order\'s ETag, e.g. "3".')]})
+    return int(value)
+
+
+def staff_actor(request) -> Actor:
+    return Actor(user=request.user)
+
+
+def validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class OrderCursorPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class OldestFirstPagination(OrderCursorPagination):
+    ordering = "id"
+
+
+class OrderFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=OrderStatus.choices)
+    has_blockers = filters.BooleanFilter(method="filter_has_blockers")
+    customer = filters.CharFilter(field_name="customer__external_id")
+    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+    flag = filters.ChoiceFilter(choices=FlagColour.choices, method="filter_flag")
+
+    class Meta:
+        model = Order
+        fields = ["status", "has_blockers", "customer", "updated_after", "flag"]
+
+    def filter_flag(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        return orders_with_flag(queryset, value) if value else queryset
+
+    def filter_has_blockers(self, queryset: QuerySet[Order], name: str, value: bool | None) -> QuerySet[Order]:
+        if value is None:
+            return queryset
+        return queryset.filter(open_blockers__gt=0) if value else queryset.filter(open_blockers=0)
+
+
+class OrderViewMixin:
+    """Scoping and serializer context shared by every order endpoint."""
+
+    def actor(self) -> Actor:
+        storefront = storefront_of(self.request)
+        return Actor.storefront(storefront) if storefront is not None else Actor(user=self.request.user)
+
+    def scoped_orders(self) -> QuerySet[Order]:
+        return orders_visible_to(storefront=storefront_of(self.request))
+
+    def serializer_context(self) -> dict:
+        request = self.request
+        mask = not (storefront_of(request) is not None or request.user.has_perm("orders.view_full_phone"))
+        return {"request": request, "mask_pii": mask}
+
+    def order_or_404(self, pk: int) -> Order:
+        order = order_detail_queryset(self.scoped_orders()).filter(pk=pk).first()
+        if order is None:
+            raise NotFound()
+        return order
+
+    def detail_response(self, order: Order, status_code: int = status.HTTP_200_OK) -> Response:
+        if not order_detail_loaded(order):
+            order = self.order_or_404(order.pk)
+        body = render(OrderDetailSerializer, order, context=self.serializer_context())
+        return Response(body, status=status_code, headers={"ETag": f'"{order.version}"'})

@@ -1,0 +1,93 @@
+"""The orders endpoint: create (idempotent), list and read; the actions come from the mixins."""
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from orders.api.idempotency import idempotent_response, request_hash
+from orders.api.output import (
+    OrderDetailSerializer,
+    OrderListSerializer,
+)
+from orders.api.permissions import IsStorefront, storefront_of, storefront_or_staff_with
+from orders.api.reuse import render, validate
+from orders.api.serializers import (
+    OrderCreateSerializer,
+    order_input,
+)
+from orders.api.views.common import DenyAll, OrderCursorPagination, OrderFilter, OrderViewMixin
+from orders.api.views.money import MoneyActions
+from orders.api.views.warehouse import WarehouseActions
+from orders.api.views.workflow import WorkflowActions
+from orders.models import Order
+from orders.selectors import (
+    order_list_queryset,
+)
+from orders.services.intake import order_create
+
+
+class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, OrderViewMixin, GenericViewSet):
+    lookup_value_regex = r"\d+"
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = OrderFilter
+    pagination_class = OrderCursorPagination
+    serializer_class = OrderDetailSerializer
+
+    # Every action names its permission; an action missing here is refused.
+    action_permissions = {
+        "create": IsStorefront,
+        "list": storefront_or_staff_with("orders.view_order"),
+        "retrieve": storefront_or_staff_with("orders.view_order"),
+        **WorkflowActions.action_permissions,
+        **WarehouseActions.action_permissions,
+        **MoneyActions.action_permissions,
+    }
+
+    def get_permissions(self):
+        return [self.action_permissions.get(self.action, DenyAll)()]
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return self.scoped_orders()
+
+    @extend_schema(
+        request=OrderCreateSerializer,
+        responses={201: OrderDetailSerializer, 200: OrderDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Replays return the stored response; another body with the same key gets 422.",
+            )
+        ],
+        summary="Create an order (idempotent by external_id)",
+    )
+    def create(self, request):
+        storefront = storefront_of(request)
+        body_hash = request_hash(request.data)
+
+        def handle() -> Response:
+            validated = validate(OrderCreateSerializer, request.data)
+            order, created = order_create(storefront=storefront, data=order_input(validated), intake_hash=body_hash)
+            return self.detail_response(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return handle()
+        return idempotent_response(storefront=storefront, key=key, body_hash=body_hash, handler=handle)
+
+    @extend_schema(responses=OrderListSerializer(many=True), summary="List orders, newest first")
+    def list(self, request):
+        queryset = order_list_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(queryset)
+        data = render(OrderListSerializer, page, many=True, context=self.serializer_context())
+        return self.get_paginated_response(data)
+
+    @extend_schema(responses=OrderDetailSerializer, summary="One order with its checks, flags and history")
+    def retrieve(self, request, pk: int):
+        return self.detail_response(self.order_or_404(pk))
