@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from orders.addresses import Address
 from orders.checks.base import LineFacts, OrderSnapshot, OtherOrder, VariantFacts
+from orders.checks.lines import BOUGHT_STATUSES
 from orders.models import Order, OrderLine, OrderStatus, Variant
 from orders.shop_config import ShopConfig, shop_config
 
@@ -40,42 +41,44 @@ def order_lines_with_catalogue(order: Order) -> list[OrderLine]:
     return list(order.lines.select_related("variant__product").order_by("position", "id"))
 
 
-_ORDER_COLUMNS = (
-    "id",
-    "external_id",
-    "status",
-    "placed_at",
-    "created_at",
-    "ship_province",
-    "ship_city",
-    "ship_district",
-    "ship_street",
-)
-
-
-def _other_orders(order: Order) -> tuple[OtherOrder, ...]:
-    """The buyer's most recent other orders with their lines, in one query (one row per line)."""
-    recent = (
+def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, ...]:
+    """The buyer's other orders. Their lines are read only where a check looks at them: orders the
+    buyer bought (size history) and orders since ``recent_since`` (duplicates)."""
+    rows = list(
         Order.objects.filter(customer_id=order.customer_id)
         .exclude(pk=order.pk)
         .exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.MERGED])
         .order_by("-id")
-        .values("id")[:HISTORY_DEPTH]
+        .values_list(
+            "id",
+            "external_id",
+            "status",
+            "placed_at",
+            "created_at",
+            "ship_province",
+            "ship_city",
+            "ship_district",
+            "ship_street",
+        )[:HISTORY_DEPTH]
     )
-    rows = OrderLine.objects.filter(order_id__in=recent).values_list(
-        *(f"order__{column}" for column in _ORDER_COLUMNS), "sku", "size", "variant__product__category"
-    )
-    orders: dict[int, tuple] = {}
+    if not rows:
+        return ()
     skus: dict[int, set[str]] = defaultdict(set)
     sizes: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for row in rows:
-        order_id, (sku, size, category) = row[0], row[-3:]
-        orders.setdefault(order_id, row[: len(_ORDER_COLUMNS)])
+    wanted = [row[0] for row in rows if row[2] in BOUGHT_STATUSES or (row[3] or row[4]) >= recent_since]
+    line_rows = (
+        OrderLine.objects.filter(order_id__in=wanted).values_list(
+            "order_id", "sku", "size", "variant__product__category"
+        )
+        if wanted
+        else ()
+    )
+    for order_id, sku, size, category in line_rows:
         skus[order_id].add(sku)
         if category and size:
             sizes[order_id].append((category, size))
     others = []
-    for order_id, external_id, status, placed_at, created_at, province, city, district, street in orders.values():
+    for order_id, external_id, status, placed_at, created_at, province, city, district, street in rows:
         address = Address(province=province, city=city, district=district, street=street)
         others.append(
             OtherOrder(
@@ -88,7 +91,7 @@ def _other_orders(order: Order) -> tuple[OtherOrder, ...]:
                 sizes=tuple(sizes[order_id]),
             )
         )
-    return tuple(sorted(others, key=lambda other: other.id, reverse=True))
+    return tuple(others)
 
 
 def order_snapshot(
@@ -104,6 +107,7 @@ def order_snapshot(
     lines = order_lines_with_catalogue(order) if lines is None else lines
     config = config or shop_config()
     ordered_at = order.placed_at or order.created_at or now or timezone.now()
+    duplicate_window = timedelta(hours=config.settings.duplicate_window_hours)
     customer = order.customer
     default = customer.default_address
     return OrderSnapshot(
@@ -131,5 +135,5 @@ def order_snapshot(
         shipping_fee=order.shipping_fee,
         items_total=order.items_total,
         config=config,
-        other_orders=_other_orders(order) if history else (),
+        other_orders=_other_orders(order, recent_since=ordered_at - duplicate_window) if history else (),
     )
