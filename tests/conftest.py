@@ -6,23 +6,27 @@ from rest_framework.test import APIClient
 
 from flags.selectors import flag_categories_invalidate
 from orders.api.authentication import token_cache_forget
+from orders.catalogue_cache import catalogue_forget
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.tokens import staff_token_issue, storefront_create
 from orders.shop_config import shop_config_invalidate
 from tests.factories import catalogue_load
 
 
+def _forget_process_caches() -> None:
+    shop_config_invalidate()
+    token_cache_forget()
+    flag_categories_invalidate()
+    catalogue_forget()
+
+
 @pytest.fixture(autouse=True)
-def _fresh_shop_config():
-    """The shop settings are cached per process; a test that changed them must not leak into the next
-    (its database changes are rolled back, the cache is not)."""
-    shop_config_invalidate()
-    token_cache_forget()
-    flag_categories_invalidate()
+def _fresh_process_caches():
+    """Shop settings, tokens, flag categories and the catalogue are cached per process; a test that
+    changed them must not leak into the next (its database changes are rolled back, the caches are not)."""
+    _forget_process_caches()
     yield
-    shop_config_invalidate()
-    token_cache_forget()
-    flag_categories_invalidate()
+    _forget_process_caches()
 
 
 def _client(key: str) -> APIClient:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from orders.catalogue_cache import catalogue_forget
 from orders.exceptions import InvalidInput
 from orders.models import Product, ReturnPolicy, Variant
 
@@ -114,6 +115,7 @@ def catalog_upsert(*, rows: Sequence[VariantRow]) -> CatalogUpsertResult:
                 changed_variants.append(variant)
         Variant.objects.bulk_create(new_variants)
         Variant.objects.bulk_update(changed_variants, ["product", "size", "colour", "price", "stock"])
+    catalogue_forget()
     return CatalogUpsertResult(
         products_created=len(new_products),
         products_updated=len(changed_products),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from flags.models import Flag
 from flags.services import flags_build_for_intake
 from orders.addresses import Address
+from orders.catalogue_cache import catalogue_variants
 from orders.checks import checks_run
 from orders.checks.snapshot import order_snapshot
 from orders.events import Actor, event_build
@@ -144,7 +145,7 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     config = shop_config()
     customer, new_customer = customer_upsert(storefront=storefront, data=data.customer)
-    variants = Variant.objects.select_related("product").in_bulk({line.sku for line in data.lines}, field_name="sku")
+    variants = catalogue_variants({line.sku for line in data.lines})
 
     order = Order(
         storefront=storefront,
