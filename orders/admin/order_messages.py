@@ -1,16 +1,13 @@
 """The buyer's messages on the order page: status, attempts and errors, retry and a deliberate resend."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy
 
 from orders.admin.forms import text_field
-from orders.admin.workbench import CONFIRM_PERMISSION, _order_or_404, domain_error_text, form_errors_text
+from orders.admin.workbench import CONFIRM_PERMISSION, PageAction, page_action_view
 from orders.events import Actor
-from orders.exceptions import DomainError
 from orders.logging import mask_phones
 from orders.messaging.models import MessageTemplate
 from orders.messaging.services import message_resend, message_retry
@@ -37,8 +34,8 @@ def _resend(request: HttpRequest, order: Order, data: dict) -> None:
 
 
 MESSAGE_ACTIONS = {
-    "retry": (RetryForm, _retry, gettext_lazy("The message is queued again.")),
-    "resend": (ResendForm, _resend, gettext_lazy("The message is queued.")),
+    "retry": PageAction(RetryForm, CONFIRM_PERMISSION, _retry, gettext_lazy("The message is queued again.")),
+    "resend": PageAction(ResendForm, CONFIRM_PERMISSION, _resend, gettext_lazy("The message is queued.")),
 }
 
 
@@ -65,22 +62,6 @@ class OrderMessagesMixin:
         return context
 
     def messages_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        if action not in MESSAGE_ACTIONS:
-            raise Http404
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not request.user.has_perm(CONFIRM_PERMISSION):
-            raise PermissionDenied
-        form_class, service, done = MESSAGE_ACTIONS[action]
-        order = _order_or_404(object_id)
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_errors_text(form))
-        else:
-            try:
-                service(request, order, form.cleaned_data)
-            except DomainError as error:
-                messages.error(request, domain_error_text(error))
-            else:
-                messages.success(request, done)
-        return HttpResponseRedirect(self.order_url(order) + "#messages")
+        return page_action_view(
+            request, object_id, MESSAGE_ACTIONS.get(action), lambda order: self.order_url(order) + "#messages"
+        )

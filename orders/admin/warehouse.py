@@ -2,8 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,9 +12,8 @@ from flags.admin import flag_badges
 from flags.selectors import flag_categories
 from flags.services import flag_add, flag_clear
 from orders.admin.forms import VersionForm, text_field
-from orders.admin.workbench import _order_or_404, domain_error_text, form_errors_text
+from orders.admin.workbench import PageAction, page_action_view
 from orders.events import Actor
-from orders.exceptions import DomainError
 from orders.models import Order, OrderStatus
 from orders.selectors import open_flags_prefetch
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct
@@ -105,13 +103,12 @@ def _deliver(request, order: Order, data: dict) -> None:
     )
 
 
-# action -> (form, permission, service, success message)
 WAREHOUSE_ACTIONS = {
-    "flag-add": (FlagForm, "flags.add_flag", _flag_add, gettext_lazy("The flag is set.")),
-    "flag-clear": (FlagClearForm, "flags.change_flag", _flag_clear, gettext_lazy("The flag is cleared.")),
-    "ship": (ShipForm, SHIP_PERMISSION, _ship, gettext_lazy("The order is shipped.")),
-    "tracking": (TrackingForm, SHIP_PERMISSION, _tracking, gettext_lazy("The tracking number is corrected.")),
-    "deliver": (DeliverForm, SHIP_PERMISSION, _deliver, gettext_lazy("The delivery is recorded.")),
+    "flag-add": PageAction(FlagForm, "flags.add_flag", _flag_add, gettext_lazy("The flag is set.")),
+    "flag-clear": PageAction(FlagClearForm, "flags.change_flag", _flag_clear, gettext_lazy("The flag is cleared.")),
+    "ship": PageAction(ShipForm, SHIP_PERMISSION, _ship, gettext_lazy("The order is shipped.")),
+    "tracking": PageAction(TrackingForm, SHIP_PERMISSION, _tracking, gettext_lazy("The tracking number is corrected.")),
+    "deliver": PageAction(DeliverForm, SHIP_PERMISSION, _deliver, gettext_lazy("The delivery is recorded.")),
 }
 
 
@@ -152,25 +149,9 @@ class OrderWarehouseMixin:
         return context
 
     def warehouse_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        if action not in WAREHOUSE_ACTIONS:
-            raise Http404
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        form_class, permission, service, done = WAREHOUSE_ACTIONS[action]
-        if not request.user.has_perm(permission):
-            raise PermissionDenied
-        order = _order_or_404(object_id)
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_errors_text(form))
-        else:
-            try:
-                service(request, order, form.cleaned_data)
-            except DomainError as error:
-                messages.error(request, domain_error_text(error))
-            else:
-                messages.success(request, done)
-        return HttpResponseRedirect(self.order_url(order) + "#flags")
+        return page_action_view(
+            request, object_id, WAREHOUSE_ACTIONS.get(action), lambda order: self.order_url(order) + "#flags"
+        )
 
 
 class FlagListMixin:

@@ -271,6 +271,40 @@ def _order_or_404(object_id: str, queryset=None) -> Order:
     return order
 
 
+@dataclass(frozen=True)
+class PageAction:
+    """A small form posted from the order page: who may, what it validates, what it calls."""
+
+    form: type[forms.BaseForm]
+    permission: str
+    service: Callable[[HttpRequest, Order, dict], object]
+    done: Any  # the success message (lazy)
+
+
+def page_action_view(
+    request: HttpRequest, object_id: str, action: PageAction | None, order_url: Callable[[Order], str]
+) -> HttpResponse:
+    """Validate the form, call the service, say how it went as an admin message, back to the page.
+    A domain error or an invalid form changes nothing and says why."""
+    if action is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require(request, action.permission)
+    order = _order_or_404(object_id)
+    form = action.form(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+    else:
+        try:
+            action.service(request, order, form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, domain_error_text(error))
+        else:
+            messages.success(request, action.done)
+    return HttpResponseRedirect(order_url(order))
+
+
 def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
