@@ -36,13 +36,15 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# CI proves the benchmarks still start and work: a second per target, 2,000 orders, a few samples.
+# CI proves the benchmarks still start and work: a second per target, 2,000 orders, a few samples,
+# 200 messages through a real Celery worker (Redis: $BENCH_REDIS_URL, default db 14).
 bench-smoke: export BENCH_DATABASE_URL := $(BENCH_DATABASE_URL)
 bench-smoke: install
 	$(BIN)/python -m bench.intake --smoke
 	$(BIN)/python -m bench.scale --smoke --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.checks --smoke
 	$(BIN)/python -m bench.profile --smoke
+	$(BIN)/python -m bench.messages --smoke
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -59,9 +59,9 @@ def database_ensure(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def django_setup(url: str, redis: str = "") -> None:
-    """Django on the bench settings and ``url``, migrated."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+def django_setup(url: str, redis: str = "", *, settings: str = "bench.settings") -> None:
+    """Django on the bench settings (or ``settings``) and ``url``, migrated."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     os.environ["DATABASE_URL"] = url
     os.environ["REDIS_URL"] = redis
     database_ensure(url)

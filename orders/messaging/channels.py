@@ -138,6 +138,14 @@ class WebhookChannel:
             raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
 
 
+class NoopChannel:
+    """Accepts every message and returns at once: the benchmark of the outbox and Celery
+    (``bench/messages.py``) measures everything but a provider."""
+
+    def send(self, message: Message) -> None:
+        return None
+
+
 class ConsoleChannel:
     """Writes the message to standard output: the demo and benchmarks, where nothing leaves the machine."""
 

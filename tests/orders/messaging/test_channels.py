@@ -14,11 +14,14 @@ from django.core.mail.backends.base import BaseEmailBackend
 from orders.messaging.channels import (
     ConsoleChannel,
     EmailChannel,
+    NoopChannel,
     PermanentSendError,
     TransientSendError,
     WebhookChannel,
     channel_get,
 )
+from orders.messaging.models import Message
+from orders.messaging.services import message_deliver
 from tests.orders.messaging.conftest import confirmation_of
 from tests.orders.messaging.receiver import WebhookReceiver
 
@@ -157,6 +160,20 @@ def test_console_prints_the_message_with_the_recipient_masked(message):
     text = stream.getvalue()
     assert message.body in text and message.subject in text
     assert "+86138****8000" in text and "13800138000" not in text
+
+
+def test_the_noop_channel_is_chosen_by_settings_and_the_message_counts_as_sent_once(message, settings):
+    settings.ORDERDESK_MESSAGE_CHANNELS = {"sms": {"BACKEND": "orders.messaging.channels.NoopChannel"}}
+    Message.objects.filter(pk=message.pk).update(status="pending", attempts=0, sent_at=None)
+
+    assert isinstance(channel_get("sms"), NoopChannel)
+    assert message_deliver(message_id=message.pk) is None
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1)
+    assert message_deliver(message_id=message.pk) is None
+    message.refresh_from_db()
+    assert message.attempts == 1
 
 
 def test_a_channel_without_backend_is_a_permanent_failure(settings):

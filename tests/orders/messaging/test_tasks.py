@@ -6,11 +6,12 @@ from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
+from celery.fixups.django import DjangoWorkerFixup
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from config.celery_app import app
+from config.celery_app import app, db_connections_recycle
 from orders.messaging.models import Message
 from orders.models import IdempotencyKey, Order
 from orders.tasks import idempotency_keys_purge, message_send
@@ -41,6 +42,31 @@ def test_no_retry_countdown_outlives_the_brokers_visibility_timeout():
     longest = max(settings.ORDERDESK["MESSAGE_RETRY_BACKOFF_MAX"], settings.ORDERDESK["MESSAGE_LEASE"])
 
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest.total_seconds()
+
+
+def test_celerys_django_fixup_leaves_the_database_connection_open_between_tasks():
+    # Celery's fixup would close every connection before and after each task (a new PostgreSQL
+    # connection per message) unless CELERY_DB_REUSE_MAX is set.
+    connection = mock.Mock()
+    fixup = DjangoWorkerFixup(app)
+    with mock.patch("django.db.connections.all", return_value=[connection]):
+        for _task in range(10_000):
+            fixup.close_database()  # task_prerun
+            fixup.close_database()  # task_postrun
+
+    connection.close.assert_not_called()
+
+
+def test_around_each_worker_task_django_closes_only_obsolete_or_broken_connections():
+    task = mock.Mock()
+    with mock.patch("django.db.close_old_connections") as close_old_connections:
+        task.request.is_eager = False
+        db_connections_recycle(sender=task)
+        assert close_old_connections.call_count == 1
+
+        task.request.is_eager = True  # in-process (tests, the demo): the caller's connection, untouched
+        db_connections_recycle(sender=task)
+        assert close_old_connections.call_count == 1
 
 
 def test_the_purge_task_forgets_expired_idempotency_keys(storefront):
