@@ -378,7 +378,9 @@ def _send_claimed(message: Message) -> timedelta | None:
     return None
 
 
+@transaction.atomic
 def _message_sent(message: Message) -> None:
+    """Sent, and its event, together: a worker that dies in between leaves neither."""
     now = timezone.now()
     # Only the first worker to finish records it: a second copy sent after a lost lease does not.
     updated = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
@@ -388,6 +390,7 @@ def _message_sent(message: Message) -> None:
         _message_event(message, OrderEventType.MESSAGE_SENT, Actor.system(), attempts=message.attempts)
 
 
+@transaction.atomic
 def _message_fail(message: Message, error: str) -> None:
     now = timezone.now()
     updated = Message.objects.filter(pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.PENDING]).update(
