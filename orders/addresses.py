@@ -68,6 +68,7 @@ def phone_is_mobile(e164: str) -> bool:
     return _phone_facts(e164)[1]
 
 
+@functools.lru_cache(maxsize=4096)
 def phone_display(e164: str) -> str:
     """The number as a buyer writes it: national format for CN numbers, international otherwise."""
     if not e164:

@@ -7,6 +7,7 @@ Personal data is masked in lists always, and in details for staff without ``view
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from orders.api.reuse import render
 from orders.checks.messages import check_message
 from orders.models import Order
 from orders.pricing import order_shipping_quote
@@ -196,7 +197,8 @@ class OrderDetailSerializer(_OrderBaseSerializer):
     def get_shipping_quote(self, order: Order) -> dict:
         config = shop_config()
         quote = order_shipping_quote(order, config=config)
-        return ShippingQuoteSerializer(
+        return render(
+            ShippingQuoteSerializer,
             {
                 "province": order.ship_province,
                 "courier": order.requested_courier,
@@ -206,8 +208,8 @@ class OrderDetailSerializer(_OrderBaseSerializer):
                 "surcharge": quote.surcharge,
                 "fee": quote.fee,
                 "charged": order.shipping_fee,
-            }
-        ).data
+            },
+        )
 
 
 class ErrorOutputSerializer(serializers.Serializer):

@@ -3,7 +3,8 @@
 Instantiating a DRF serializer deep-copies each declared field, nested serializers included: about
 a hundred field objects for an order, which cost more than validating or rendering the order
 itself. The serializers here keep no per-request state in the instance (the context is set per
-call), so one instance per thread serves every request of that thread.
+call), so one instance per thread serves every request of that thread. A serializer may render
+another class through ``render`` (a nested call), never its own class.
 """
 
 import threading
