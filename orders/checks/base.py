@@ -66,6 +66,8 @@ class OtherOrder:
     skus: frozenset[str]
     # (category, size) of each line with a known product, for the size history
     sizes: tuple[tuple[str, str], ...]
+    # It already carries an unresolved order.mergeable hint (a new sibling need not re-check it).
+    merge_hint: bool = False
 
 
 @dataclass(frozen=True)

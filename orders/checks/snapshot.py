@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from orders.addresses import Address
 from orders.checks.base import LineFacts, OrderSnapshot, OtherOrder, VariantFacts
 from orders.checks.lines import BOUGHT_STATUSES
-from orders.models import Order, OrderLine, OrderStatus, Product, Variant
+from orders.models import CheckResult, Order, OrderLine, OrderStatus, Product, Variant
 from orders.shop_config import ShopConfig, shop_config
 
 # The history checks look at this many of the buyer's most recent other orders: enough for the
@@ -52,7 +52,7 @@ def _history_sql() -> tuple[str, str]:
     order, line = Order._meta, OrderLine._meta
     variant, product = Variant._meta, Product._meta
     order_columns = ", ".join(
-        q(order.get_field(name).column)
+        "o." + q(order.get_field(name).column)
         for name in (
             "id",
             "external_id",
@@ -65,8 +65,13 @@ def _history_sql() -> tuple[str, str]:
             "ship_street",
         )
     )
+    check = CheckResult._meta
+    merge_hint = (
+        f"EXISTS (SELECT 1 FROM {q(check.db_table)} c WHERE c.{q('order_id')} = o.{q('id')} "  # noqa: S608
+        f"AND c.{q('code')} = 'order.mergeable' AND c.{q('status')} <> 'resolved')"
+    )
     orders = (
-        f"SELECT {order_columns} FROM {q(order.db_table)} "  # noqa: S608 - metadata only; values are parameters
+        f"SELECT {order_columns}, {merge_hint} FROM {q(order.db_table)} o "  # noqa: S608 - metadata only
         f"WHERE {q('customer_id')} = %s AND {q('id')} <> %s AND {q('status')} NOT IN (%s, %s) "
         f"ORDER BY {q('id')} DESC LIMIT {HISTORY_DEPTH}"
     )
@@ -109,7 +114,7 @@ def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, 
         if category and size:
             sizes[order_id].append((category, size))
     others = []
-    for order_id, external_id, status, placed_at, created_at, province, city, district, street in rows:
+    for order_id, external_id, status, placed_at, created_at, province, city, district, street, hint in rows:
         address = Address(province=province, city=city, district=district, street=street)
         others.append(
             OtherOrder(
@@ -120,6 +125,7 @@ def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, 
                 address_key=address.comparison_key(),
                 skus=frozenset(skus[order_id]),
                 sizes=tuple(sizes[order_id]),
+                merge_hint=bool(hint),
             )
         )
     return tuple(others)

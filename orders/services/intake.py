@@ -177,7 +177,8 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
 
     # The checks run before the first write, on the order as it will be stored: one insert per table.
     # A new buyer has no other orders: the history query is skipped.
-    findings = checks_run(order_snapshot(order, lines=lines, config=config, history=not new_customer))
+    snapshot = order_snapshot(order, lines=lines, config=config, history=not new_customer)
+    findings = checks_run(snapshot)
     order.status = OrderStatus.PENDING_CONFIRMATION
     order.open_blockers, order.open_warnings = intake_open_counts(findings)
     order.save(force_insert=True)
@@ -207,7 +208,7 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     ]
     OrderEvent.objects.bulk_create(events)
     order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)
-    order_after_intake(order=order, lines=lines, findings=findings, actor=actor, config=config)
+    order_after_intake(order=order, snapshot=snapshot, findings=findings, actor=actor, config=config)
     if order.status != OrderStatus.PENDING_CONFIRMATION:
         order_detail_forget(order)  # auto-confirmed: more events than intake wrote
     return order

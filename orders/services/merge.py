@@ -346,7 +346,7 @@ def orders_merge(
     # The originals are merged now: the primary's checks see neither them nor their goods twice.
     config = shop_config()
     diff = order_checks_refresh(order=primary, actor=actor, lines=lines, config=config, existing=[])
-    order_after_intake(order=primary, lines=lines, findings=diff.findings, actor=actor, config=config)
+    order_after_intake(order=primary, findings=diff.findings, actor=actor, config=config)
     return primary
 
 

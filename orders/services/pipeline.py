@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from flags.services import flags_sync
-from orders.checks import Finding
+from orders.checks import Finding, OrderSnapshot
 from orders.events import Actor
 from orders.models import CheckResult, Order, OrderLine, OrderStatus, Severity
 from orders.services.checks import order_checks_refresh
@@ -25,15 +25,23 @@ def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:
 
 
 def order_after_intake(
-    *, order: Order, lines: list[OrderLine], findings: list[Finding], actor: Actor, config: ShopConfig
+    *,
+    order: Order,
+    findings: list[Finding],
+    actor: Actor,
+    config: ShopConfig,
+    snapshot: OrderSnapshot | None = None,
 ) -> None:
-    """A new order with its checks stored: confirm it when the shop allows and it is clean, and
-    refresh the mergeable hint of the buyer's other orders once this one is committed."""
+    """A new order with its checks stored: confirm it when the shop allows and it is clean, and give
+    the buyer's other orders to the same address the mergeable hint once this one is committed.
+    Those that already carry the hint keep it as it is (its list of orders catches up at their next
+    re-check): on a sale day a buyer's third order need not re-check the first two."""
     if config.settings.auto_confirm:
         from orders.services.workflow import order_auto_confirm
 
         order_auto_confirm(order=order)
-    _recheck_siblings_later(findings)
+    hinted = {other.id for other in snapshot.other_orders if other.merge_hint} if snapshot else set()
+    _recheck_siblings_later([i for i in _mergeable_ids(findings) if i not in hinted])
 
 
 def order_changed(*, order: Order, actor: Actor, lines: list[OrderLine] | None = None) -> None:
@@ -64,8 +72,12 @@ def siblings_recheck_later(order: Order) -> None:
         transaction.on_commit(lambda: orders_recheck.delay(sorted(sibling_ids)))
 
 
-def _recheck_siblings_later(findings: list[Finding]) -> None:
-    sibling_ids = sorted({i for f in findings if f.code == "order.mergeable" for i in f.data.get("orders", [])})
+def _mergeable_ids(findings: list[Finding]) -> set[int]:
+    return {i for f in findings if f.code == "order.mergeable" for i in f.data.get("orders", [])}
+
+
+def _recheck_siblings_later(order_ids) -> None:
+    sibling_ids = sorted(order_ids)
     if sibling_ids:
         from orders.tasks import orders_recheck
 

@@ -360,3 +360,19 @@ def test_unknown_action_route_is_404(agent_api, api, catalogue):
 
 def test_shanghai_home_constant_is_the_default_payload_address():
     assert SHANGHAI_HOME["kind"] == "home"
+
+
+def test_a_third_order_rechecks_only_the_siblings_without_the_hint(api, catalogue, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    first = create_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = create_order(api, lines=[{"sku": "SHOE-WHITE-40", "quantity": 1}])  # both get the hint
+
+    with mock.patch("orders.tasks.orders_recheck.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+        third = create_order(api, lines=[{"sku": "TEE-RED-L", "quantity": 1}])
+
+    assert sorted(next(c for c in third["checks"] if c["code"] == "order.mergeable")["data"]["orders"]) == sorted(
+        [first["id"], second["id"]]
+    )
+    delay.assert_not_called()
