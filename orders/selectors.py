@@ -115,10 +115,6 @@ def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_list_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("customer").prefetch_related(open_flags_prefetch())
-
-
 ABNORMAL_REASONS = (
     "unconfirmed_overdue",
     "on_hold",

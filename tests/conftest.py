@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from flags.selectors import flag_categories_invalidate
@@ -14,6 +15,7 @@ from tests.factories import catalogue_load
 
 
 def _forget_process_caches() -> None:
+    cache.clear()  # the test settings' cache is in memory: the admin's colour counts, for one
     shop_config_invalidate()
     token_cache_forget()
     flag_categories_invalidate()

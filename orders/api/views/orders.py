@@ -14,7 +14,8 @@ from orders.api.output import (
     OrderListSerializer,
 )
 from orders.api.permissions import IsStorefront, storefront_of, storefront_or_staff_with
-from orders.api.reuse import render, validate
+from orders.api.reuse import validate
+from orders.api.rows import order_list_rows, order_list_values
 from orders.api.serializers import (
     OrderCreateSerializer,
     order_input,
@@ -24,9 +25,6 @@ from orders.api.views.money import MoneyActions
 from orders.api.views.warehouse import WarehouseActions
 from orders.api.views.workflow import WorkflowActions
 from orders.models import Order
-from orders.selectors import (
-    order_list_queryset,
-)
 from orders.services.intake import order_create
 
 
@@ -83,10 +81,9 @@ class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, OrderViewMix
 
     @extend_schema(responses=OrderListSerializer(many=True), summary="List orders, newest first")
     def list(self, request):
-        queryset = order_list_queryset(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(queryset)
-        data = render(OrderListSerializer, page, many=True, context=self.serializer_context())
-        return self.get_paginated_response(data)
+        # Rendered from value rows (orders.api.rows); OrderListSerializer documents the same shape.
+        page = self.paginate_queryset(order_list_values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(order_list_rows(page))
 
     @extend_schema(responses=OrderDetailSerializer, summary="One order with its checks, flags and history")
     def retrieve(self, request, pk: int):

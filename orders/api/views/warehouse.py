@@ -12,6 +12,7 @@ from orders.api.output import (
     OrderDetailSerializer,
 )
 from orders.api.permissions import staff_with, storefront_or_staff_with
+from orders.api.rows import ABNORMAL_EXTRA, abnormal_order_rows, order_list_values
 from orders.api.serializers import (
     DeliverSerializer,
     FlagCreateSerializer,
@@ -19,10 +20,7 @@ from orders.api.serializers import (
     TrackingCorrectionSerializer,
 )
 from orders.api.views.common import IF_MATCH, OldestFirstPagination, if_match, validated
-from orders.selectors import (
-    abnormal_orders,
-    open_flags_prefetch,
-)
+from orders.selectors import abnormal_orders
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct
 
 
@@ -120,6 +118,5 @@ class WarehouseActions:
     )
     @action(detail=False, methods=["get"], pagination_class=OldestFirstPagination)
     def abnormal(self, request):
-        page = self.paginate_queryset(abnormal_orders().prefetch_related(open_flags_prefetch()))
-        data = AbnormalOrderSerializer(page, many=True, context=self.serializer_context()).data
-        return self.get_paginated_response(data)
+        page = self.paginate_queryset(order_list_values(abnormal_orders(), *ABNORMAL_EXTRA))
+        return self.get_paginated_response(abnormal_order_rows(page))
