@@ -73,6 +73,8 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with plain VALUES for small bulk inserts (config/postgresql/compiler.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # PostgreSQL's JIT compiles the plan of any query it deems costly (abnormal orders, admin counts over a
     # million rows): tens of milliseconds per query, for queries that run in a few. Off for this OLTP load.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c jit={env('DATABASE_JIT', default='off')}")
