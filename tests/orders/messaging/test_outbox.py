@@ -264,6 +264,43 @@ def test_a_task_that_finds_the_message_being_sent_comes_back_after_the_lease(
     assert recording.sent == []
 
 
+@pytest.mark.parametrize(
+    ("state", "claimed"),
+    [
+        ({"status": "pending", "due_at": -1}, True),
+        ({"status": "pending", "due_at": +60}, False),  # a retry's backoff not over
+        ({"status": "sending", "lease_until": -1}, True),  # its worker died: the lease expired
+        ({"status": "sending", "lease_until": +60}, False),  # another worker is sending it
+        ({"status": "pending", "due_at": -1, "attempts": "max"}, False),  # the budget is spent
+        ({"status": "sent", "due_at": -1}, False),
+        ({"status": "failed", "due_at": -1}, False),
+    ],
+)
+def test_a_task_claims_only_a_due_pending_row_or_an_expired_lease_within_the_budget(
+    unsent, recording, settings, state, claimed
+):
+    now = timezone.now()
+    values = {
+        key: now + timedelta(seconds=value) if key in ("due_at", "lease_until") else value
+        for key, value in state.items()
+    }
+    if values.get("attempts") == "max":
+        values["attempts"] = settings.ORDERDESK["MESSAGE_MAX_ATTEMPTS"]
+    Message.objects.filter(pk=unsent.pk).update(**values)
+    before = Message.objects.get(pk=unsent.pk)
+
+    message_deliver(message_id=unsent.pk)
+
+    after = Message.objects.get(pk=unsent.pk)
+    assert len(recording.sent) == (1 if claimed else 0)
+    assert after.attempts == before.attempts + (1 if claimed else 0)
+    if claimed:
+        assert (after.status, after.lease_until) == ("sent", None)
+        assert recording.sent[0]["key"] == str(unsent.idempotency_key)
+    else:
+        assert after.status == before.status
+
+
 @pytest.fixture
 def unsent(api, agent, catalogue, recording, django_capture_on_commit_callbacks):
     """A confirmation whose send task was lost: queued, published, never run."""
