@@ -96,6 +96,9 @@ class Flag(models.Model):
 
     @property
     def author_name(self) -> str:
-        if self.author_id:
-            return self.author.get_username()
-        return self.author_label or "system"
+        return flag_author_name(self.author.get_username() if self.author_id else "", self.author_label)
+
+
+def flag_author_name(username: str, label: str) -> str:
+    """Who raised a flag, as shown: the staff user, else the label (a storefront, the buyer), else the system."""
+    return username or label or "system"

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
-from flags.models import Flag
+from flags.models import Flag, flag_author_name
 from orders.addresses import Address
 from orders.models import Order
 from orders.selectors import ABNORMAL_REASONS
@@ -91,8 +91,7 @@ def _open_flags(order_ids: list[int], zone: tzinfo) -> dict[int, list[dict]]:
                 "category": category,
                 "note": note,
                 "source": source,
-                # Flag.author_name: the user's name, else the label, else "system".
-                "author": username if author_id else (label or "system"),
+                "author": flag_author_name(username if author_id else "", label),
                 "created_at": _when(created_at, zone),
             }
         )
