@@ -79,13 +79,11 @@ def machine() -> dict:
     import rest_framework
 
     cpu = platform.processor()
-    try:
+    with contextlib.suppress(OSError):  # not Linux: platform's answer stands
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     info = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu": cpu,
@@ -95,12 +93,10 @@ def machine() -> dict:
         "drf": rest_framework.VERSION,
         "commit": _git("rev-parse", "--short", "HEAD"),
     }
-    try:
+    with contextlib.suppress(ImportError):  # the in-process benchmarks need no gunicorn
         import gunicorn
 
         info["gunicorn"] = gunicorn.__version__
-    except ImportError:
-        pass
     try:
         from django.db import connection
 

@@ -253,7 +253,7 @@ def _trivial_server(port: int, close_each: bool) -> None:
                     await writer.drain()
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            return  # the client hung up: the connection is done
         finally:
             writer.close()
 

@@ -30,6 +30,7 @@ whatever happens. Results go to ``bench/results/``.
 """
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -75,12 +76,10 @@ def _children(pid: int) -> list[int]:
 
 
 def _status_kib(pid: int, field: str) -> int:
-    try:
+    with contextlib.suppress(OSError):  # the process is gone: nothing to read
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
-    except OSError:
-        pass
     return 0
 
 
@@ -94,12 +93,10 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _pss_kib(pid: int) -> int:
-    try:
+    with contextlib.suppress(OSError):  # the process is gone: nothing to read
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
                 return int(line.split()[1])
-    except OSError:
-        pass
     return 0
 
 

@@ -219,7 +219,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class EmptySerializer(serializers.Serializer):
-    pass
+    """No fields: the action takes no body (the schema says so)."""
 
 
 class LinePatchSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@
 - merge then unmerge is the identity on the originals' stored fields.
 """
 
+import contextlib
 from contextlib import contextmanager, suppress
 from decimal import Decimal
 
@@ -53,18 +54,15 @@ percents = st.decimals(min_value=Decimal("0"), max_value=Decimal("200"), places=
 
 
 class _Rollback(Exception):
-    pass
+    """Raised to roll a case's transaction back, and swallowed."""
 
 
 @contextmanager
 def rolled_back():
     """Each generated case runs in a transaction of its own that is rolled back: cases never meet."""
-    try:
-        with transaction.atomic():
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
+    with contextlib.suppress(_Rollback), transaction.atomic():
+        yield
+        raise _Rollback
 
 
 # --- pure money rules -----------------------------------------------------------------------------------------
