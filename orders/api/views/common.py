@@ -1,5 +1,8 @@
 """What every order endpoint shares: If-Match, the actor, scoping, pagination, filters, the detail response."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -111,6 +114,14 @@ class OrderViewMixin:
     def actor(self) -> Actor:
         storefront = storefront_of(self.request)
         return Actor.storefront(storefront) if storefront is not None else Actor(user=self.request.user)
+
+    def change(self, service: Callable[..., Order], pk: int, **fields: Any) -> Response:
+        """Run a service that changes one order and answer with the order: the order must be in the
+        caller's scope (404 otherwise), the caller is the actor and ``If-Match`` the expected version."""
+        order = service(
+            order_id=self.order_or_404(pk).pk, actor=self.actor(), expected_version=if_match(self.request), **fields
+        )
+        return self.detail_response(order)
 
     def scoped_orders(self) -> QuerySet[Order]:
         return orders_visible_to(storefront=storefront_of(self.request))

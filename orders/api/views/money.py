@@ -14,7 +14,7 @@ from orders.api.serializers import (
     ShippingAdjustSerializer,
     UnmergeSerializer,
 )
-from orders.api.views.common import EDIT_ERRORS, IF_MATCH, error_response, if_match, staff_actor, validated
+from orders.api.views.common import EDIT_ERRORS, IF_MATCH, error_response, staff_actor, validated
 from orders.services.merge import order_unmerge, orders_merge
 from orders.services.pricing import order_adjust_price, order_adjust_shipping
 
@@ -54,14 +54,9 @@ class MoneyActions:
     def adjust_price(self, request, pk: int):
         serializer = PriceAdjustSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order = order_adjust_price(
-            order_id=self.order_or_404(pk).pk,
-            change=serializer.to_change(),
-            reason=serializer.validated_data["reason"],
-            actor=staff_actor(request),
-            expected_version=if_match(request),
+        return self.change(
+            order_adjust_price, pk, change=serializer.to_change(), reason=serializer.validated_data["reason"]
         )
-        return self.detail_response(order)
 
     @extend_schema(
         request=ShippingAdjustSerializer,
@@ -77,14 +72,7 @@ class MoneyActions:
     @action(detail=True, methods=["post"], url_path="adjust-shipping")
     def adjust_shipping(self, request, pk: int):
         data = validated(ShippingAdjustSerializer, request)
-        order = order_adjust_shipping(
-            order_id=self.order_or_404(pk).pk,
-            fee=data["fee"],
-            reason=data["reason"],
-            actor=staff_actor(request),
-            expected_version=if_match(request),
-        )
-        return self.detail_response(order)
+        return self.change(order_adjust_shipping, pk, fee=data["fee"], reason=data["reason"])
 
     @extend_schema(
         request=MergeSerializer,
@@ -143,10 +131,4 @@ class MoneyActions:
     @action(detail=True, methods=["post"])
     def unmerge(self, request, pk: int):
         data = validated(UnmergeSerializer, request)
-        primary = order_unmerge(
-            order_id=self.order_or_404(pk).pk,
-            actor=staff_actor(request),
-            reason=data["reason"],
-            expected_version=if_match(request),
-        )
-        return self.detail_response(primary)
+        return self.change(order_unmerge, pk, reason=data["reason"])

@@ -19,7 +19,7 @@ from orders.api.serializers import (
     ShipSerializer,
     TrackingCorrectionSerializer,
 )
-from orders.api.views.common import IF_MATCH, OldestFirstPagination, if_match, validated
+from orders.api.views.common import IF_MATCH, OldestFirstPagination, validated
 from orders.selectors import abnormal_orders
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct
 
@@ -66,15 +66,13 @@ class WarehouseActions:
     @action(detail=True, methods=["post"])
     def ship(self, request, pk: int):
         data = validated(ShipSerializer, request)
-        order = order_ship(
-            order_id=self.order_or_404(pk).pk,
+        return self.change(
+            order_ship,
+            pk,
             courier=data["courier"],
             tracking_number=data["tracking_number"],
             override_reason=data["override_reason"],
-            actor=self.actor(),
-            expected_version=if_match(request),
         )
-        return self.detail_response(order)
 
     @extend_schema(
         request=TrackingCorrectionSerializer,
@@ -85,15 +83,13 @@ class WarehouseActions:
     @action(detail=True, methods=["post"])
     def tracking(self, request, pk: int):
         data = validated(TrackingCorrectionSerializer, request)
-        order = order_tracking_correct(
-            order_id=self.order_or_404(pk).pk,
+        return self.change(
+            order_tracking_correct,
+            pk,
             tracking_number=data["tracking_number"],
             courier=data.get("courier"),
             reason=data["reason"],
-            actor=self.actor(),
-            expected_version=if_match(request),
         )
-        return self.detail_response(order)
 
     @extend_schema(
         request=DeliverSerializer,
@@ -104,13 +100,7 @@ class WarehouseActions:
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk: int):
         data = validated(DeliverSerializer, request)
-        order = order_deliver(
-            order_id=self.order_or_404(pk).pk,
-            delivered_at=data["delivered_at"],
-            actor=self.actor(),
-            expected_version=if_match(request),
-        )
-        return self.detail_response(order)
+        return self.change(order_deliver, pk, delivered_at=data["delivered_at"])
 
     @extend_schema(
         responses=AbnormalOrderSerializer(many=True),

@@ -13,7 +13,7 @@ from orders.api.serializers import (
     OrderPatchSerializer,
     ReasonSerializer,
 )
-from orders.api.views.common import IF_MATCH, if_match, staff_actor, validated
+from orders.api.views.common import IF_MATCH, staff_actor, validated
 from orders.services.edits import order_edit
 from orders.services.workflow import (
     order_cancel,
@@ -49,13 +49,7 @@ class WorkflowActions:
     def partial_update(self, request, pk: int):
         serializer = OrderPatchSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        order = order_edit(
-            order_id=self.order_or_404(pk).pk,
-            changes=serializer.to_changes(),
-            actor=staff_actor(request),
-            expected_version=if_match(request),
-        )
-        return self.detail_response(order)
+        return self.change(order_edit, pk, changes=serializer.to_changes())
 
     @extend_schema(
         request=AcknowledgeSerializer,
@@ -67,15 +61,13 @@ class WorkflowActions:
     def acknowledge(self, request, pk: int, code: str):
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order = order_check_acknowledge(
-            order_id=self.order_or_404(pk).pk,
+        return self.change(
+            order_check_acknowledge,
+            pk,
             code=code,
             note=serializer.validated_data["note"],
             key=serializer.validated_data.get("key") or None,
-            actor=staff_actor(request),
-            expected_version=if_match(request),
         )
-        return self.detail_response(order)
 
     @extend_schema(
         request=EmptySerializer,
@@ -85,10 +77,7 @@ class WorkflowActions:
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk: int):
-        order = order_confirm(
-            order_id=self.order_or_404(pk).pk, actor=staff_actor(request), expected_version=if_match(request)
-        )
-        return self.detail_response(order)
+        return self.change(order_confirm, pk)
 
     @extend_schema(
         request=ReasonSerializer,
@@ -99,13 +88,7 @@ class WorkflowActions:
     @action(detail=True, methods=["post"])
     def hold(self, request, pk: int):
         reason = validated(ReasonSerializer, request)["reason"]
-        order = order_hold(
-            order_id=self.order_or_404(pk).pk,
-            reason=reason,
-            actor=staff_actor(request),
-            expected_version=if_match(request),
-        )
-        return self.detail_response(order)
+        return self.change(order_hold, pk, reason=reason)
 
     @extend_schema(
         request=EmptySerializer,
@@ -115,10 +98,7 @@ class WorkflowActions:
     )
     @action(detail=True, methods=["post"])
     def release(self, request, pk: int):
-        order = order_release(
-            order_id=self.order_or_404(pk).pk, actor=staff_actor(request), expected_version=if_match(request)
-        )
-        return self.detail_response(order)
+        return self.change(order_release, pk)
 
     @extend_schema(
         request=ReasonSerializer, responses=OrderDetailSerializer, parameters=[IF_MATCH], summary="Cancel with a reason"
@@ -126,13 +106,7 @@ class WorkflowActions:
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk: int):
         reason = validated(ReasonSerializer, request)["reason"]
-        order = order_cancel(
-            order_id=self.order_or_404(pk).pk,
-            reason=reason,
-            actor=staff_actor(request),
-            expected_version=if_match(request),
-        )
-        return self.detail_response(order)
+        return self.change(order_cancel, pk, reason=reason)
 
     @extend_schema(request=EmptySerializer, responses=OrderDetailSerializer, summary="Run the checks again")
     @action(detail=True, methods=["post"])
