@@ -10,7 +10,8 @@ class IdempotencyKey(models.Model):
     storefront = models.ForeignKey(Storefront, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
-    # Null while the first request is still running.
+    # Written with the response, in the request's transaction (orders/api/idempotency.py). Null only in
+    # records left by a request that died before that rule: such a record is taken over.
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
@@ -28,6 +27,7 @@ from orders.messaging.models import Message
 from orders.messaging.services import return_reminder_schedule
 from orders.models import Order, OrderEvent
 from orders.services.workflow import order_confirm
+from tests.integration.helpers import database_url_of_tests
 from tests.orders.helpers import create_order
 from tests.orders.messaging.receiver import WebhookReceiver
 
@@ -39,12 +39,6 @@ SECRET = "integration-gateway-secret"
 LEASE_SECONDS = 2
 STARTUP_TIMEOUT = 30
 SEND_TIMEOUT = 30
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _reset_broker_connections() -> None:
@@ -86,7 +80,7 @@ def celery(broker, redis_url, gateway, tmp_path) -> Iterator[Callable[[str], sub
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.worker_test",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url_of_tests(),
         "REDIS_URL": redis_url,
         "CELERY_BROKER_KEY_PREFIX": broker,
         "ORDERDESK_SMS_WEBHOOK_URL": gateway.url,

@@ -129,17 +129,23 @@ def test_idempotency_key_with_another_body_is_422(api, catalogue):
     assert Order.objects.count() == 1
 
 
-def test_idempotency_key_whose_first_request_runs_is_409(api, storefront, catalogue):
+def test_idempotency_key_claim_left_by_a_dead_request_does_not_block_a_retry(api, storefront, catalogue):
+    # given: the claim of a request whose process died before it answered (committed, no response)
     body = order_payload()
     from orders.api.idempotency import request_hash
 
-    IdempotencyKey.objects.create(storefront=storefront, key="k-running", request_hash=request_hash(body))
+    IdempotencyKey.objects.create(storefront=storefront, key="k-dead", request_hash=request_hash(body))
 
-    response = post(api, body, **{"Idempotency-Key": "k-running"})
+    # when
+    retry = post(api, body, **{"Idempotency-Key": "k-dead"})
+    replay = post(api, body, **{"Idempotency-Key": "k-dead"})
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "idempotency_key_in_progress"
-    assert Order.objects.count() == 0
+    # then
+    assert retry.status_code == 201, retry.content
+    assert replay.status_code == 201
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == retry.json()
+    assert Order.objects.count() == 1
 
 
 def test_idempotency_key_of_a_failed_request_can_be_reused_after_fixing_the_body(api, catalogue):
