@@ -11,8 +11,8 @@ How "once" holds, whatever fails:
 * **Claimed before sending.** A worker claims a row by one conditional UPDATE (``pending`` and due,
   or ``sending`` with an expired lease → ``sending``, lease renewed, attempts + 1). PostgreSQL
   re-checks the condition after waiting for a concurrent claim, so of two workers running the task
-  at once exactly one sends. The reminder drain claims its rows with
-  ``select_for_update(skip_locked=True)`` instead, so that two drains split the work.
+  at once exactly one sends. The reminder drain claims each due row the same way, just before its
+  own send: a lease covers one send, never a batch waiting behind a slow gateway.
 * **Marked sent only after the channel accepted the message.** Between those two steps a worker
   may die (SIGKILL, OOM, a lost node). The row then stays ``sending`` until its lease expires, and
   the sweeper publishes the task again; the next claim sends again. That second copy is why every
@@ -42,7 +42,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,14 +318,15 @@ def _backoff(attempts: int) -> timedelta:
     return min(first * (2 ** max(attempts - 1, 0)), _setting("MESSAGE_RETRY_BACKOFF_MAX"))
 
 
-def _claim(message_id: int) -> Message | None:
+def _claim(message_id: int, *, due_by: datetime | None = None) -> Message | None:
     """Take the row for this worker with one conditional UPDATE; None when another has it or it is done.
 
-    Claimable: within the attempts budget, and ``pending`` and due, or ``sending`` with an expired
-    lease (its worker died). The UPDATE returns the claimed row (``RETURNING``): one round trip, no
-    read-back. The order is not loaded: the channels that need it (the webhook's payload) fetch it when
-    they touch it. Written out because Django's ``update()`` returns no rows, and because compiling the
-    same condition from a ``Q`` cost more CPU (1.3 ms) than the rest of the send."""
+    Claimable: within the attempts budget, and ``pending`` and due (by ``due_by``, default now: the
+    demo's drain moves the clock), or ``sending`` with an expired lease (its worker died). The UPDATE
+    returns the claimed row (``RETURNING``): one round trip, no read-back. The order is not loaded:
+    the channels that need it (the webhook's payload) fetch it when they touch it. Written out because
+    Django's ``update()`` returns no rows, and because compiling the same condition from a ``Q`` cost
+    more CPU (1.3 ms) than the rest of the send."""
     now = timezone.now()
     ops = connection.ops
     table = Message._meta.db_table
@@ -345,7 +346,7 @@ def _claim(message_id: int) -> Message | None:
         message_id,
         _setting("MESSAGE_MAX_ATTEMPTS"),
         MessageStatus.PENDING.value,
-        at(now),
+        at(due_by or now),
         MessageStatus.SENDING.value,
         at(now),
     ]
@@ -461,32 +462,29 @@ def _message_event(message: Message, type_: OrderEventType, actor: Actor, **data
 
 def return_reminders_send_due(*, now: datetime | None = None, limit: int = 100) -> int:
     """Send the reminders that are due (as of ``now``: the demo may move the clock). Returns how many
-    were claimed. Rows are claimed under ``select_for_update(skip_locked=True)``: two drains running
-    at once take different rows. A transient failure leaves the row pending with a later due time,
-    which the next run picks up (the drain is its retry loop)."""
+    this run claimed. Each row is claimed just before its own send, by the conditional UPDATE every
+    send uses, so its lease covers that send alone: a slow gateway on the rows before it cannot let
+    its lease run out while it waits (the sweeper would hand it to a second worker). Two drains at once
+    each skip the rows the other claimed. A transient failure leaves the row pending with a later due
+    time, which the next run picks up (the drain is its retry loop)."""
     as_of = now or timezone.now()
-    real_now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Message.objects.select_for_update(skip_locked=True)
-            .filter(
-                kind=MessageKind.RETURN_POLICY_REMINDER,
-                status=MessageStatus.PENDING,
-                due_at__lte=as_of,
-                attempts__lt=_setting("MESSAGE_MAX_ATTEMPTS"),
-            )
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:limit]
+    due = (
+        Message.objects.filter(
+            kind=MessageKind.RETURN_POLICY_REMINDER,
+            status=MessageStatus.PENDING,
+            due_at__lte=as_of,
+            attempts__lt=_setting("MESSAGE_MAX_ATTEMPTS"),
         )
-        Message.objects.filter(pk__in=ids).update(
-            status=MessageStatus.SENDING,
-            lease_until=real_now + _setting("MESSAGE_LEASE"),
-            attempts=F("attempts") + 1,
-            updated_at=real_now,
-        )
-    for message in Message.objects.select_related("order").filter(pk__in=ids).order_by("due_at"):
-        _send_claimed(message)
-    return len(ids)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claimed = 0
+    for message_id in list(due):
+        message = _claim(message_id, due_by=as_of)
+        if message is not None:
+            claimed += 1
+            _send_claimed(message)
+    return claimed
 
 
 def messages_sweep(*, limit: int = 500) -> int:

@@ -1,5 +1,6 @@
 """The return-policy reminder: a row due before the window closes, drained once by the beat task."""
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
@@ -136,3 +137,31 @@ def test_a_reminder_that_failed_is_drained_again_after_the_backoff(delivered, re
     reminder.refresh_from_db()
     assert (reminder.status, reminder.attempts) == ("sent", 2)
     assert len(recording.sent) == 1
+
+
+def test_a_slow_gateway_gets_one_reminder_per_buyer_while_the_sweeper_runs(
+    delivered, recording, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: 20 due reminders, a 30 s lease and a gateway that takes 3 s a message
+    settings.ORDERDESK = {**settings.ORDERDESK, "MESSAGE_LEASE": timedelta(seconds=30)}
+    reminders = [return_reminder_schedule(order=delivered()) for _ in range(20)]
+    recording.sent.clear()  # the confirmations
+    send = recording.send
+
+    with time_machine.travel(local(2026, 12, 1, 10, 0), tick=False) as clock:
+
+        def slow_send_while_the_sweeper_runs(channel, message) -> None:
+            clock.shift(3)
+            send(channel, message)
+            # Meanwhile beat runs the sweeper, and another worker at once the sends it re-published.
+            with django_capture_on_commit_callbacks(execute=True):
+                messages_sweep()
+
+        monkeypatch.setattr(recording, "send", slow_send_while_the_sweeper_runs)
+
+        # when
+        return_reminders_send_due()
+
+    # then
+    assert Counter(sent["id"] for sent in recording.sent) == Counter(reminder.pk for reminder in reminders)
+    assert set(Message.objects.filter(kind="return_policy_reminder").values_list("status", flat=True)) == {"sent"}
