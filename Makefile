@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # The benchmarks' own database (created when missing); bench/README.md has the full commands.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/orderdesk_bench
 
-.PHONY: run test install lint check bench-smoke clean
+.PHONY: run test faults install lint check bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,11 @@ run: install
 
 test: install
 	./scripts/test
+
+# The fault suite (tests/faults/, README "The fault suite"): its own PostgreSQL cluster (FAULTS_PG_PORT,
+# 5441) and Redis (FAULTS_REDIS_PORT, 6391), gunicorn, a Celery worker and beat, killed and restarted.
+faults: install
+	$(BIN)/pytest tests/faults -m faults -n 0 -p no:randomly -q -rA --no-header
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,12 +1,14 @@
 """A fake SMS/chat gateway on 127.0.0.1 for the webhook channel: it checks signatures, records every
 request and, like a real provider, delivers each Idempotency-Key once. It can answer with chosen
-statuses, or stall a request until released (to kill a worker in the middle of a send)."""
+statuses, stall a request until released (to kill a worker in the middle of a send), or take
+``delay`` seconds over every request (a slow gateway)."""
 
 import contextlib
 import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STALL_LIMIT_SECONDS = 30
@@ -18,6 +20,7 @@ class WebhookReceiver:
         self.requests: list[dict] = []
         self.statuses: list[int] = []
         self.received = threading.Condition()
+        self.delay = 0.0
         self._stall_next = False
         self._release = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -76,6 +79,8 @@ class WebhookReceiver:
                     receiver.received.notify_all()
                 if stall:
                     receiver._release.wait(STALL_LIMIT_SECONDS)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 if not record["signed"]:
                     status = 401

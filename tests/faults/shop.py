@@ -1,0 +1,68 @@
+"""The fault suite's shop, run in the stack's own settings (``python -m tests.faults.shop …``):
+
+* ``setup``: the catalogue, a storefront (its token on the last line) and auto-confirm on, so that
+  every clean order sends its confirmation message at once;
+* ``reminders PREFIX COUNT TOKEN``: COUNT delivered orders whose return-policy reminder is due now.
+
+``order_body`` is the clean order every scenario posts: one buyer per order, nothing for an agent.
+"""
+
+import json
+import sys
+
+import django
+
+
+def order_body(external_id: str) -> dict:
+    from tests.factories import order_payload
+
+    return order_payload(external_id=external_id, customer={"external_id": f"buyer-{external_id}"}, buyer_note="")
+
+
+def setup() -> None:
+    from orders.models import ShopSettings
+    from orders.services.tokens import storefront_create
+    from tests.factories import catalogue_load
+
+    catalogue_load()
+    ShopSettings.objects.update(auto_confirm=True)
+    _storefront, key = storefront_create(name="faults")
+    sys.stdout.write(f"{key}\n")
+
+
+def reminders(prefix: str, count: int, token: str) -> None:
+    from datetime import timedelta
+
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from orders.messaging.models import Message
+    from orders.messaging.services import return_reminder_schedule
+    from orders.models import Order, ShopSettings
+
+    setup_test_environment()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    ShopSettings.objects.update(auto_confirm=False)  # no confirmation messages: only the reminders go out
+    try:
+        for n in range(count):
+            response = client.post(
+                "/api/v1/orders/", data=json.dumps(order_body(f"{prefix}{n}")), content_type="application/json"
+            )
+            assert response.status_code == 201, response.content
+    finally:
+        ShopSettings.objects.update(auto_confirm=True)
+    orders = Order.objects.filter(external_id__startswith=prefix)
+    orders.update(status="delivered", delivered_at=timezone.now() - timedelta(days=6))
+    for order in orders:
+        return_reminder_schedule(order=order)
+    Message.objects.filter(order__in=orders).update(due_at=timezone.now())
+
+
+if __name__ == "__main__":
+    django.setup()
+    if sys.argv[1] == "setup":
+        setup()
+    else:
+        reminders(sys.argv[2], int(sys.argv[3]), sys.argv[4])
