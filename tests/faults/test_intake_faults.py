@@ -6,6 +6,8 @@ import signal
 import statistics
 import threading
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.faults
 
 CLIENTS = 2  # one per gunicorn worker: the recovery measured is PostgreSQL's, not a queue's
 RECOVERY_LIMIT_SECONDS = 2.0
+RACERS = 50
 
 
 def test_postgresql_restart_under_intake_load(live, figures):
@@ -126,3 +129,25 @@ def test_keyed_retry_after_a_gunicorn_worker_sigkill(live, figures):
     assert retries[-1] == 201, retries
     assert replay == 201
     assert orders == 1
+
+
+def test_fifty_racing_keyed_posts_make_one_order(live, figures):
+    # given
+    body = order_body("K-1")
+    start = threading.Barrier(RACERS)
+
+    def post(_index: int) -> int | None:
+        start.wait(30)
+        return live.post_order(body, key="K-key", timeout=60)
+
+    # when: the same keyed POST fifty times at once, through gunicorn's workers
+    with ThreadPoolExecutor(RACERS) as pool:
+        statuses = Counter(pool.map(post, range(RACERS)))
+
+    # then: one order; the others were told it is in progress (409) or got its replay (201)
+    orders = live.count("SELECT count(*) FROM orders_order WHERE external_id = %s", ["K-1"])
+    figures("answers", ", ".join(f"{count} × {status}" for status, count in sorted(statuses.items(), key=str)))
+    figures("orders made", orders)
+    assert orders == 1
+    assert set(statuses) <= {201, 409}, statuses
+    assert statuses[201] >= 1

@@ -37,17 +37,30 @@ def _gateway_figures(stack: Stack, prefix: str, kind: str, count: int, figures) 
         keys_per_order[order].add(key)
     copies = len(sends) - len({key for _order, key in sends})
     figures("messages delivered", f"{len(keys_per_order)}/{count}")
+    figures("lost", count - len(keys_per_order))
     figures("second copies (same key)", copies)
     figures("orders with two keys", sum(len(keys) > 1 for keys in keys_per_order.values()))
     assert len(keys_per_order) == count
     assert all(len(keys) == 1 for keys in keys_per_order.values()), keys_per_order
 
 
+def _confirmations_in_flight(stack: Stack, prefix: str) -> None:
+    """Confirmations going out through a slow gateway, the first ones sent."""
+    stack.gateway.delay = GATEWAY_DELAY
+    _post_orders(stack, prefix, ORDERS)
+    wait_until(lambda: stack.gateway_sends(prefix, "confirmation"), 60, "the first sends")
+
+
+def _all_delivered_once(stack: Stack, prefix: str, *, in_flight: int, since: str, figures) -> None:
+    took = stack.wait_all_sent(prefix, "confirmation", ORDERS, timeout=120)
+    figures("unsent when killed", in_flight)
+    figures(f"all sent after {since} (s)", f"{took:.1f}")
+    assert in_flight > 0  # the kill came while messages were still to send
+    _gateway_figures(stack, prefix, "confirmation", ORDERS, figures)
+
+
 def test_worker_sigkill_during_sends(live, figures):
-    # given: confirmations going out through a slow gateway
-    live.gateway.delay = GATEWAY_DELAY
-    _post_orders(live, "W-", ORDERS)
-    wait_until(lambda: live.gateway_sends("W-", "confirmation"), 60, "the first sends")
+    _confirmations_in_flight(live, "W-")
 
     # when: the worker (main process and pool) dies mid-send, and a new one starts
     live.worker.kill()
@@ -55,18 +68,11 @@ def test_worker_sigkill_during_sends(live, figures):
     live.worker_start()
 
     # then
-    took = live.wait_all_sent("W-", "confirmation", ORDERS, timeout=120)
-    figures("unsent when killed", in_flight)
-    figures("all sent after restart (s)", f"{took:.1f}")
-    assert in_flight > 0  # the kill came while messages were still to send
-    _gateway_figures(live, "W-", "confirmation", ORDERS, figures)
+    _all_delivered_once(live, "W-", in_flight=in_flight, since="the restart", figures=figures)
 
 
 def test_redis_killed_with_messages_in_flight(live, figures):
-    # given
-    live.gateway.delay = GATEWAY_DELAY
-    _post_orders(live, "R-", ORDERS)
-    wait_until(lambda: live.gateway_sends("R-", "confirmation"), 60, "the first sends")
+    _confirmations_in_flight(live, "R-")
 
     # when: Redis dies with the queue in memory (no persistence) and comes back empty
     live.redis.kill()
@@ -74,15 +80,8 @@ def test_redis_killed_with_messages_in_flight(live, figures):
     time.sleep(1)
     live.redis_start()
 
-    # then: the outbox, not Redis, is the truth
-    took = live.wait_all_sent("R-", "confirmation", ORDERS, timeout=120)
-    figures("unsent when killed", in_flight)
-    figures("all sent after Redis is back (s)", f"{took:.1f}")
-    lost = _unsent(live, "R-")
-    figures("lost", lost)
-    assert in_flight > 0
-    assert lost == 0
-    _gateway_figures(live, "R-", "confirmation", ORDERS, figures)
+    # then: none lost, the outbox is the truth, not Redis
+    _all_delivered_once(live, "R-", in_flight=in_flight, since="Redis is back", figures=figures)
 
 
 def test_reminders_through_a_slow_gateway_go_out_once(live, figures):
