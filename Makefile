@@ -31,7 +31,7 @@ test: install
 # The fault suite (tests/faults/, README "The fault suite"): its own PostgreSQL cluster (FAULTS_PG_PORT,
 # 5441) and Redis (FAULTS_REDIS_PORT, 6391), gunicorn, a Celery worker and beat, killed and restarted.
 faults: install
-	$(BIN)/pytest tests/faults -m faults -n 0 -p no:randomly -q -rA --no-header
+	$(BIN)/pytest tests/faults -m faults -n 0 -q -rA --no-header
 
 lint: install
 	$(BIN)/ruff check .
