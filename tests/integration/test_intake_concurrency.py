@@ -1,4 +1,5 @@
-"""Concurrent duplicate intake on PostgreSQL: one order, no 5xx."""
+"""Concurrent and retried duplicate intake on PostgreSQL: one order, no 5xx, and a keyed retry that a
+request killed mid-way does not block."""
 
 import json
 import os
