@@ -167,7 +167,15 @@ class FlagListMixin:
         return flag_badges(order.open_flags)
 
     @admin.action(description=gettext_lazy("Print a pick list for the selected orders"), permissions=["view"])
-    def print_pick_list(self, request, queryset) -> HttpResponseRedirect:
+    def print_pick_list(self, request, queryset) -> HttpResponseRedirect | None:
+        """The pick list of the selection; it packs the confirmed orders and names the others."""
+        if not queryset.filter(status=OrderStatus.CONFIRMED).exists():
+            self.message_user(
+                request,
+                _("None of the selected orders is confirmed: only confirmed orders are packed."),
+                messages.ERROR,
+            )
+            return None
         ids = list(queryset.values_list("pk", flat=True)[:200])
         if len(ids) < queryset.count():
             self.message_user(
