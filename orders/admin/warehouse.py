@@ -24,7 +24,19 @@ OVERRIDE_PERMISSION = "orders.override_courier"
 
 
 def _courier_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} — {facts.name}") for code, facts in sorted(shop_config().couriers.items())]
+    """The couriers the shop uses; one it switched off is not offered."""
+    couriers = sorted(shop_config().couriers.items())
+    return [(code, f"{code} — {facts.name}") for code, facts in couriers if facts.in_use]
+
+
+def ship_courier_initial(order: Order) -> str | None:
+    """The courier to ship with unless the warehouse picks another: the one promised to the buyer,
+    else the shop's (first) default; None when neither is in use."""
+    config = shop_config()
+    promised = config.couriers.get(order.requested_courier)
+    if promised is not None and promised.in_use:
+        return promised.code
+    return next(iter(config.default_couriers), None)
 
 
 class FlagForm(forms.Form):
@@ -135,7 +147,7 @@ class OrderWarehouseMixin:
             flags=order.open_flags,
             flag_form=FlagForm() if user.has_perm("flags.add_flag") else None,
             can_clear_flags=user.has_perm("flags.change_flag"),
-            ship_form=ShipForm(initial={"version": order.version, "courier": order.requested_courier or None})
+            ship_form=ShipForm(initial={"version": order.version, "courier": ship_courier_initial(order)})
             if can_ship and order.status == OrderStatus.CONFIRMED
             else None,
             can_override_courier=user.has_perm(OVERRIDE_PERMISSION),
