@@ -116,11 +116,15 @@ def _deliver(request, order: Order, data: dict) -> None:
 
 
 WAREHOUSE_ACTIONS = {
-    "flag-add": PageAction(FlagForm, "flags.add_flag", _flag_add, gettext_lazy("The flag is set.")),
+    "flag-add": PageAction(FlagForm, "flags.add_flag", _flag_add, gettext_lazy("The flag is set."), "flag_form"),
     "flag-clear": PageAction(FlagClearForm, "flags.change_flag", _flag_clear, gettext_lazy("The flag is cleared.")),
-    "ship": PageAction(ShipForm, SHIP_PERMISSION, _ship, gettext_lazy("The order is shipped.")),
-    "tracking": PageAction(TrackingForm, SHIP_PERMISSION, _tracking, gettext_lazy("The tracking number is corrected.")),
-    "deliver": PageAction(DeliverForm, SHIP_PERMISSION, _deliver, gettext_lazy("The delivery is recorded.")),
+    "ship": PageAction(ShipForm, SHIP_PERMISSION, _ship, gettext_lazy("The order is shipped."), "ship_form"),
+    "tracking": PageAction(
+        TrackingForm, SHIP_PERMISSION, _tracking, gettext_lazy("The tracking number is corrected."), "tracking_form"
+    ),
+    "deliver": PageAction(
+        DeliverForm, SHIP_PERMISSION, _deliver, gettext_lazy("The delivery is recorded."), "deliver_form"
+    ),
 }
 
 
@@ -161,9 +165,7 @@ class OrderWarehouseMixin:
         return context
 
     def warehouse_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return page_action_view(
-            request, object_id, WAREHOUSE_ACTIONS.get(action), lambda order: self.order_url(order) + "#flags"
-        )
+        return page_action_view(request, object_id, WAREHOUSE_ACTIONS.get(action), self.order_url, self.workbench_page)
 
 
 class FlagListMixin:

@@ -17,7 +17,10 @@ Fixtures:
 - ``shop``: the catalogue (``tests.factories.CATALOGUE``) and a storefront; ``make_order(**overrides)`` creates
   an order through intake from ``tests.factories.order_payload(**overrides)``; ``confirm_order(order)``
   acknowledges its warnings and confirms it; ``demo_shop``: ``manage.py seed_demo`` (every demo situation).
-- ``screenshot(page, name)``: saves ``var/e2e/screenshots/<name>.png`` (git-ignored; CI keeps the folder).
+- ``screenshot(page, name, full_page=True)``: saves ``var/e2e/screenshots/<name>.png`` (git-ignored; CI keeps the
+  folder); ``full_page=False`` keeps what the window shows.
+- ``tests/e2e/pages.py``: ``order_page(server_url, order)``, ``expect_result_shown(page, text)`` (the result of an
+  action is on screen and has the focus).
 - ``admin_order_url(order)``: the admin page of an order, relative to ``server_url``.
 """
 
@@ -135,11 +138,11 @@ def login_as(server_url: str, page: Page) -> Callable[..., User]:
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
-    def take(target: Page, name: str) -> Path:
+def screenshot() -> Callable[..., Path]:
+    def take(target: Page, name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        target.screenshot(path=str(path), full_page=True)
+        target.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

@@ -118,6 +118,7 @@ def test_promised_sf_order_cannot_ship_with_zto_in_the_admin(warehouse_client, a
 
     assert Order.objects.get().status == "confirmed"
     assert "SF" in " ".join(m.message for m in response.context["messages"])
+    assert 'value="753456789012"' in response.content.decode()  # the page comes back with the number typed
 
 
 def test_bad_tracking_number_is_a_form_message_and_nothing_ships(warehouse_client, agent_api, api, catalogue):
