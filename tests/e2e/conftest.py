@@ -48,10 +48,6 @@ from orders.services.workflow import order_check_acknowledge, order_confirm
 from tests.conftest import make_staff
 from tests.factories import catalogue_load, order_payload
 
-# Playwright's sync API keeps an event loop running in this thread; Django then refuses ORM calls from it
-# as "async". Every test here is synchronous code that waits on the browser: allow them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -77,10 +73,16 @@ def pytest_collection_modifyitems(items):
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in this thread; Django then refuses ORM calls from it
+    # as "async". These tests are synchronous code that waits on the browser: allow them, here only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def _migrate_data_restore() -> None:
