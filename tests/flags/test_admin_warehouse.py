@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from flags.models import Flag
-from orders.models import Order
+from orders.models import Courier, Order
 from tests.orders.helpers import create_confirmed_order, create_order
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +143,26 @@ def test_warehouse_page_has_ship_and_flag_forms_but_no_edit_or_price_controls(
     assert "/warehouse/flag-add/" in page
     assert "/edit/address/" not in page
     assert "138****8000" in page
+
+
+@pytest.mark.parametrize(
+    ("requests", "switched_off", "preselected"),
+    [({"courier": "SF"}, None, "SF"), ({}, None, "STO"), ({"courier": "SF"}, "SF", "STO")],
+)
+def test_ship_form_preselects_the_promised_courier_else_the_default_and_offers_couriers_in_use(
+    warehouse_client, agent_api, api, catalogue, requests, switched_off, preselected
+):
+    order = confirmed(agent_api, api, special_requests=requests, shipping_fee="12.00")
+    for courier in Courier.objects.filter(code=switched_off):
+        courier.in_use = False
+        courier.save()  # the shop config cache hears of it
+
+    page = warehouse_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+
+    assert f'<option value="{preselected}" selected>' in page
+    assert '<option value="JD"' not in page  # switched off in the defaults
+    if switched_off:
+        assert f'<option value="{switched_off}"' not in page
 
 
 def test_agent_cannot_ship(client, staff_user, agent_api, api, catalogue):
