@@ -34,7 +34,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from orders.api.idempotency import request_hash
 from orders.api.serializers import OrderCreateSerializer
@@ -61,6 +61,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
 PASSWORD = "pw-12345678"  # tests.conftest.make_staff's
+# The machine running them is shared and slow at times: waits are generous, a real failure still fails.
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items):
