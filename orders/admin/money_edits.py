@@ -298,7 +298,7 @@ class OrderMoneyEditsMixin:
                         _("Saved: the total is now %(total)s %(currency)s.")
                         % {"total": saved.total, "currency": saved.currency},
                     )
-                    return HttpResponseRedirect(self.order_url(order) + "#totals")
+                    return HttpResponseRedirect(self.order_url(order))
             if show_preview:
                 after, after_lines = _copies(order, lines)
                 try:
