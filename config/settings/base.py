@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "orders",
     "flags",
 ]
@@ -43,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orders.api.errors.ApiJsonErrorsMiddleware",
+    # Last: it turns a login refused for too many failures into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +100,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes counts failed logins (the admin's and the token endpoint's) per username and client address
+# and refuses that pair for a while after too many; it reads the address by the rule below.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("ORDERDESK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ORDERDESK_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "orders.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "orders.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # --- Internationalisation -------------------------------------------------------------------------
 
@@ -118,6 +131,11 @@ STORAGES = {
 
 # --- REST framework ---------------------------------------------------------------------------------
 
+# How many proxies in front of gunicorn append to X-Forwarded-For. 0: the header is ignored and the client
+# is the socket's peer; n: the n-th address from the right. One rule for the throttles and the admin's
+# lockout (orders/client_address.py).
+TRUSTED_PROXIES = env.int("ORDERDESK_TRUSTED_PROXIES", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "orders.api.authentication.ApiTokenAuthentication",
@@ -129,7 +147,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "orders.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_RATES": {"token": env("TOKEN_THROTTLE_RATE", default="20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("TOKEN_THROTTLE_RATE", default="20/min"),
+        "token_username": env("TOKEN_USERNAME_THROTTLE_RATE", default="10/min"),
+    },
+    # DRF's own reading of X-Forwarded-For, for any throttle that uses it, follows the same setting.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OrderDesk API",
@@ -266,5 +289,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes says INFO at every start and every failed login; its warnings (lockouts) stay.
+        "axes": {"level": "WARNING"},
     },
 }
