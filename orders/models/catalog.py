@@ -69,6 +69,8 @@ class Variant(models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["sku"]
+        # change_variant covers stock, size and colour (the warehouse corrects stock); the price is apart.
+        permissions = [("change_variant_price", _("Can change catalogue prices"))]
         constraints = [models.CheckConstraint(name="variant_price_not_negative", condition=Q(price__gte=0))]
 
     def __str__(self) -> str:

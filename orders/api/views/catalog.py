@@ -17,7 +17,9 @@ from orders.services.catalog import CatalogRowError, VariantRow, catalog_upsert
 class CatalogVariantsView(APIView):
     """A storefront (or a supervisor) upserts catalogue rows by SKU; all rows or none."""
 
-    permission_classes = [storefront_or_staff_with("orders.change_variant", "orders.change_product")]
+    permission_classes = [
+        storefront_or_staff_with("orders.change_variant", "orders.change_variant_price", "orders.change_product")
+    ]
 
     @extend_schema(
         request=VariantRowSerializer(many=True),
