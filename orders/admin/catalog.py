@@ -23,9 +23,18 @@ class VariantInline(PriceReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "category", "bulky", "engravable", "max_engraving_chars", "return_policy"]
-    list_filter = ["category", "bulky", "engravable", "return_policy"]
-    list_select_related = ["return_policy"]
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "bulky",
+        "engravable",
+        "max_engraving_chars",
+        "return_policy",
+        "storefront",
+    ]
+    list_filter = ["category", "bulky", "engravable", "return_policy", "storefront"]
+    list_select_related = ["return_policy", "storefront"]
     search_fields = ["code", "name"]
     inlines = [VariantInline]
 
