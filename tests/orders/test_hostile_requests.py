@@ -149,3 +149,13 @@ def test_token_endpoint_still_throttles_while_the_throttle_cache_is_down(client,
     ]
 
     assert statuses[-1] == 429
+
+
+def test_a_refused_request_is_answered_in_the_clients_language(api, agent_api):
+    body = json.dumps({**order_payload(), "buyer_note": "x" * (10 * 1024 * 1024)})
+
+    english = api.generic("POST", ORDERS, body, content_type="application/json", headers={"Accept-Language": "en"})
+    chinese = agent_api.get(ORDERS, {"customer": "\x00"})
+
+    assert english.json()["message"].startswith("The request body is over")
+    assert chinese.json()["message"] == "不允许包含空字符。"
