@@ -1,12 +1,13 @@
 """gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`.
 
 The access log leaves out query strings: an admin search for a phone number must not land in it.
+It listens on loopback unless GUNICORN_BIND says otherwise: the proxy in front of it is the way in.
 """
 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -19,8 +19,9 @@ _lock = threading.Lock()
 _variants: dict[str, tuple[float, Variant | None]] = {}
 
 
-def catalogue_variants(skus: set[str]) -> dict[str, Variant]:
-    """The variants (with their product loaded) of ``skus`` that exist; unknown SKUs are left out."""
+def catalogue_variants(skus: set[str], *, storefront_id: int | None) -> dict[str, Variant]:
+    """The variants (with their product loaded) of ``skus`` that this storefront sells: the shop's own and
+    the storefront's (``Variant.is_sold_by``). Unknown SKUs and other storefronts' are left out."""
     ttl = settings.ORDERDESK.get("CATALOGUE_CACHE_SECONDS", 0)
     now = time.monotonic()
     found: dict[str, Variant] = {}
@@ -42,7 +43,7 @@ def catalogue_variants(skus: set[str]) -> dict[str, Variant]:
                     _variants.clear()
                 for sku in missing:
                     _variants[sku] = (now + ttl, loaded.get(sku))
-    return found
+    return {sku: variant for sku, variant in found.items() if variant.is_sold_by(storefront_id)}
 
 
 def catalogue_forget(**_kwargs: object) -> None:

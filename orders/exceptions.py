@@ -25,6 +25,12 @@ class InvalidInput(DomainError):
     default_message = _("Some fields are not valid.")
 
 
+class LoginLockedOut(DomainError):
+    code = "login_locked_out"
+    status = 429
+    default_message = _("Too many failed logins for this username from this address; try again later.")
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

@@ -50,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FLAGS,
         "orders.ship_order",
         *_READ_CATALOGUE,
-        "orders.change_variant",
+        "orders.change_variant",  # stock; never the price (change_variant_price)
     ],
 }
 ROLE_PERMISSIONS[SUPERVISORS] = [
@@ -63,6 +63,7 @@ ROLE_PERMISSIONS[SUPERVISORS] = [
     "orders.change_product",
     "orders.add_variant",
     "orders.change_variant",
+    "orders.change_variant_price",
     "orders.add_returnpolicy",
     "orders.change_returnpolicy",
     "orders.view_storefront",

@@ -29,7 +29,7 @@ class AbnormalOrderAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
         "external_id",
         "reasons",
         "status",
-        "customer",
+        "customer_masked",
         "recipient_masked",
         "phone_masked",
         "flag_badges",
@@ -37,6 +37,7 @@ class AbnormalOrderAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = [AbnormalReasonFilter, "status", "storefront"]
+    list_select_related = ["customer"]
     ordering = ["id"]
     show_full_result_count = False
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import InvalidPhoneNumber, mask_name, mask_phone, phone_normalise
 from orders.admin.paginator import EstimatedCountPaginator
+from orders.admin.workbench import FULL_PHONE_PERMISSION
 from orders.checks import REGISTRY
 from orders.models import Order, Severity
 from orders.selectors import orders_with_open_check
@@ -51,10 +52,20 @@ class OrderPageChangeList(ChangeList):
 
 
 class OrderListMixin:
-    """Columns and search of the order lists. Lists always mask the buyer's name and phone."""
+    """Columns and search of the order lists. Lists always mask the buyer's name and phone; staff who may not
+    see them in full (the warehouse) search by the order's and the buyer's ids only, or a search would
+    confirm whose phone or name a masked row holds."""
 
     search_fields = ["=external_id", "ship_recipient", "ship_phone", "=customer__external_id"]
+    masked_search_fields = ["=external_id", "=customer__external_id"]
     paginator = EstimatedCountPaginator
+
+    def get_search_fields(self, request) -> list[str]:
+        return self.search_fields if request.user.has_perm(FULL_PHONE_PERMISSION) else self.masked_search_fields
+
+    @admin.display(description=_("customer"))
+    def customer_masked(self, order: Order) -> str:
+        return mask_name(order.customer.name) or order.customer.external_id
 
     @admin.display(description=_("recipient"))
     def recipient_masked(self, order: Order) -> str:
@@ -68,7 +79,7 @@ class OrderListMixin:
         """Also find a phone typed the way buyers say it (138 0013 8000) through its stored E.164 form."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
-        if _PHONE_LIKE.fullmatch(term):
+        if _PHONE_LIKE.fullmatch(term) and request.user.has_perm(FULL_PHONE_PERMISSION):
             try:
                 phone = phone_normalise(term)
             except InvalidPhoneNumber:

@@ -27,7 +27,7 @@ class OrderAdmin(
         "status",
         "payment_status",
         "storefront",
-        "customer",
+        "customer_masked",
         "recipient_masked",
         "phone_masked",
         "flag_badges",

@@ -20,7 +20,7 @@ class ConfirmationQueueAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
         "external_id",
         "waiting",
         "status",
-        "customer",
+        "customer_masked",
         "recipient_masked",
         "phone_masked",
         "open_blockers",

@@ -8,8 +8,8 @@ from orders.services.tokens import storefront_token_issue, token_revoke
 
 @admin.register(Storefront)
 class StorefrontAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active", "created_at"]
-    list_filter = ["is_active"]
+    list_display = ["name", "is_active", "writes_catalogue", "created_at"]
+    list_filter = ["is_active", "writes_catalogue"]
     search_fields = ["name"]
     actions = ["issue_token"]
 

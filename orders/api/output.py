@@ -7,6 +7,7 @@ Personal data is masked in lists always, and in details for staff without ``view
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from orders.addresses import mask_name
 from orders.api.reuse import render
 from orders.checks.messages import check_message
 from orders.models import Order
@@ -142,7 +143,7 @@ class _OrderBaseSerializer(serializers.Serializer):
     payment_status = serializers.CharField()
     currency = serializers.CharField()
     version = serializers.IntegerField()
-    customer = CustomerBriefSerializer()
+    customer = serializers.SerializerMethodField()
     totals = TotalsSerializer(source="*")
     open_blockers = serializers.IntegerField()
     open_warnings = serializers.IntegerField()
@@ -158,6 +159,12 @@ class _OrderBaseSerializer(serializers.Serializer):
     @extend_schema_field(AddressOutputSerializer)
     def get_shipping_address(self, order: Order) -> dict:
         return order.shipping_address.as_public_dict(masked=self._masked())
+
+    @extend_schema_field(CustomerBriefSerializer)
+    def get_customer(self, order: Order) -> dict:
+        """The buyer's name masked as the recipient's is."""
+        name = order.customer.name
+        return {"external_id": order.customer.external_id, "name": mask_name(name) if self._masked() else name}
 
 
 class OrderListSerializer(_OrderBaseSerializer):

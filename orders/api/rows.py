@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from flags.models import Flag, flag_author_name
-from orders.addresses import Address
+from orders.addresses import Address, mask_name
 from orders.models import Order
 from orders.selectors import ABNORMAL_REASONS
 
@@ -106,7 +106,7 @@ def _row(order: dict, flags: list[dict], zone: tzinfo) -> dict:
         "payment_status": order["payment_status"],
         "currency": order["currency"],
         "version": order["version"],
-        "customer": {"external_id": order["customer__external_id"], "name": order["customer__name"]},
+        "customer": {"external_id": order["customer__external_id"], "name": mask_name(order["customer__name"])},
         "totals": {
             "items": _money(order["items_total"]),
             "adjustment": _money(order["adjustment"]),

@@ -45,6 +45,18 @@ class Product(models.Model):
     return_policy = models.ForeignKey(
         ReturnPolicy, verbose_name=_("return policy"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Whose catalogue the product and its variants are: empty, the shop's own (staff, import_catalog),
+    # which every storefront sells; a storefront, that storefront's alone, which only it (or staff) may
+    # change and only its orders are priced from.
+    storefront = models.ForeignKey(
+        "orders.Storefront",
+        verbose_name=_("storefront"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+        help_text=_("Empty: the shop's own product, sold by every storefront."),
+    )
 
     class Meta:
         verbose_name = _("product")
@@ -69,7 +81,14 @@ class Variant(models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["sku"]
+        # change_variant covers stock, size and colour (the warehouse corrects stock); the price is apart.
+        permissions = [("change_variant_price", _("Can change catalogue prices"))]
         constraints = [models.CheckConstraint(name="variant_price_not_negative", condition=Q(price__gte=0))]
 
     def __str__(self) -> str:
         return self.sku
+
+    def is_sold_by(self, storefront_id: int | None) -> bool:
+        """Whether an order of this storefront may use the variant (its product loaded): the shop's own
+        products and the storefront's."""
+        return self.product.storefront_id is None or self.product.storefront_id == storefront_id

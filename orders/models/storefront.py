@@ -14,6 +14,11 @@ class Storefront(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    writes_catalogue = models.BooleanField(
+        _("writes its catalogue"),
+        default=False,
+        help_text=_("May create and update its own products over the API (never the shop's or another's)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

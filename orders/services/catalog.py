@@ -1,4 +1,10 @@
-"""The catalogue upsert behind both ``import_catalog`` and ``POST /api/v1/catalog/variants/``."""
+"""The catalogue upsert behind both ``import_catalog`` and ``POST /api/v1/catalog/variants/``.
+
+Who owns a row: staff and ``import_catalog`` write the shop's catalogue (products with no storefront),
+which every storefront sells, and may correct any row; a storefront writes only its own products and
+their variants. SKUs and product codes stay unique across the shop, so a storefront cannot take over
+another's row, or the shop's, by sending its SKU: that row is refused, and with it the batch.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from orders.catalogue_cache import catalogue_forget
 from orders.exceptions import InvalidInput
-from orders.models import Product, ReturnPolicy, Variant
+from orders.models import Product, ReturnPolicy, Storefront, Variant
 
 PRODUCT_FIELDS = ("name", "category", "bulky", "engravable", "max_engraving_chars", "usual_max_quantity")
 
@@ -61,9 +67,10 @@ class CatalogUpsertResult:
     variants_updated: int
 
 
-def catalog_upsert(*, rows: Sequence[VariantRow]) -> CatalogUpsertResult:
+def catalog_upsert(*, rows: Sequence[VariantRow], storefront: Storefront | None = None) -> CatalogUpsertResult:
     """Create or update products and variants by code and SKU; all rows or none.
 
+    ``storefront``: the rows are that storefront's catalogue (None: the shop's, written by staff).
     Rows of one product must agree on the product's fields. A few queries whatever the size:
     one read per table and bulk writes.
     """
@@ -77,6 +84,13 @@ def catalog_upsert(*, rows: Sequence[VariantRow]) -> CatalogUpsertResult:
 
     with transaction.atomic():
         products = Product.objects.select_for_update().in_bulk({r.product_code for r in rows}, field_name="code")
+        variants = (
+            Variant.objects.select_for_update()
+            .select_related("product")
+            .in_bulk({r.sku for r in rows}, field_name="sku")
+        )
+        if storefront is not None:
+            _check_ownership(rows, storefront, products, variants)
         wanted: dict[str, VariantRow] = {}
         for row in rows:
             wanted[row.product_code] = row
@@ -86,7 +100,7 @@ def catalog_upsert(*, rows: Sequence[VariantRow]) -> CatalogUpsertResult:
             values["return_policy"] = policies.get(row.return_policy)
             product = products.get(code)
             if product is None:
-                product = Product(code=code, **values)
+                product = Product(code=code, storefront=storefront, **values)
                 new_products.append(product)
                 products[code] = product
             elif any(getattr(product, name) != value for name, value in values.items()):
@@ -96,7 +110,6 @@ def catalog_upsert(*, rows: Sequence[VariantRow]) -> CatalogUpsertResult:
         Product.objects.bulk_create(new_products)
         Product.objects.bulk_update(changed_products, [*PRODUCT_FIELDS, "return_policy"])
 
-        variants = Variant.objects.select_for_update().in_bulk({r.sku for r in rows}, field_name="sku")
         new_variants, changed_variants = [], []
         for row in rows:
             values = {
@@ -122,6 +135,23 @@ def catalog_upsert(*, rows: Sequence[VariantRow]) -> CatalogUpsertResult:
         variants_created=len(new_variants),
         variants_updated=len(changed_variants),
     )
+
+
+def _check_ownership(
+    rows: Sequence[VariantRow], storefront: Storefront, products: dict[str, Product], variants: dict[str, Variant]
+) -> None:
+    """A storefront changes only its own rows: not the shop's, not another storefront's."""
+    for index, row in enumerate(rows):
+        product = products.get(row.product_code)
+        if product is not None and product.storefront_id != storefront.pk:
+            raise CatalogRowError(
+                row=index,
+                field="product_code",
+                message=_("Product “%s” belongs to another catalogue.") % row.product_code,
+            )
+        variant = variants.get(row.sku)
+        if variant is not None and variant.product.storefront_id != storefront.pk:
+            raise CatalogRowError(row=index, field="sku", message=_("SKU “%s” belongs to another catalogue.") % row.sku)
 
 
 def _check_batch(rows: Sequence[VariantRow]) -> None:

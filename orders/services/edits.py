@@ -63,7 +63,7 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
     address_diff = _apply_address(order, changes.address)
     if address_diff:
         events.append(event_build(order=order, type=OrderEventType.ADDRESS_CHANGED, actor=actor, **address_diff))
-    line_diff = _apply_lines(lines, changes.lines)
+    line_diff = _apply_lines(lines, changes.lines, storefront_id=order.storefront_id)
     if line_diff:
         events.append(event_build(order=order, type=OrderEventType.LINES_CHANGED, actor=actor, lines=line_diff))
     request_diff = _apply_requests(order, changes)
@@ -113,13 +113,17 @@ def _apply_address(order: Order, values: dict[str, str]) -> dict:
     }
 
 
-def _apply_lines(lines: list[OrderLine], changes: tuple[LineChange, ...]) -> list[dict]:
+def _apply_lines(lines: list[OrderLine], changes: tuple[LineChange, ...], *, storefront_id: int) -> list[dict]:
     by_id = {line.pk: line for line in lines}
     unknown = [change.line_id for change in changes if change.line_id not in by_id]
     if unknown:
         raise InvalidInput(fields={"lines": [_("Line %s is not part of this order.") % line_id for line_id in unknown]})
     new_skus = {change.sku for change in changes if change.sku}
-    variants = Variant.objects.select_related("product").in_bulk(new_skus, field_name="sku")
+    variants = {
+        sku: variant
+        for sku, variant in Variant.objects.select_related("product").in_bulk(new_skus, field_name="sku").items()
+        if variant.is_sold_by(storefront_id)
+    }
     diff = []
     for change in changes:
         line = by_id[change.line_id]

@@ -145,7 +145,7 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     config = shop_config()
     customer, new_customer = customer_upsert(storefront=storefront, data=data.customer)
-    variants = catalogue_variants({line.sku for line in data.lines})
+    variants = catalogue_variants({line.sku for line in data.lines}, storefront_id=storefront.pk)
 
     order = Order(
         storefront=storefront,

@@ -18,10 +18,11 @@ def _token_issue(*, kind: str, storefront: Storefront | None = None, user=None, 
     return key
 
 
-def storefront_create(*, name: str) -> tuple[Storefront, str]:
-    """A new storefront and its first token's key (shown once)."""
+def storefront_create(*, name: str, writes_catalogue: bool = False) -> tuple[Storefront, str]:
+    """A new storefront and its first token's key (shown once). ``writes_catalogue``: it may upsert its own
+    catalogue over the API."""
     with transaction.atomic():
-        storefront = Storefront.objects.create(name=name)
+        storefront = Storefront.objects.create(name=name, writes_catalogue=writes_catalogue)
         key = _token_issue(kind=ApiToken.Kind.STOREFRONT, storefront=storefront)
     return storefront, key
 

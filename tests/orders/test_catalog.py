@@ -125,7 +125,15 @@ def test_non_utf8_file_is_a_readable_error(tmp_path):
     assert Variant.objects.count() == 0
 
 
-def test_rest_upsert_by_storefront(api):
+@pytest.fixture
+def catalogue_api(api, storefront):
+    """A storefront allowed to write its own catalogue."""
+    storefront.writes_catalogue = True
+    storefront.save(update_fields=["writes_catalogue"])
+    return api
+
+
+def test_rest_upsert_by_storefront(catalogue_api):
     rows = [
         {
             "sku": "MUG-1",
@@ -139,8 +147,8 @@ def test_rest_upsert_by_storefront(api):
         },
     ]
 
-    response = api.post("/api/v1/catalog/variants/", rows, format="json")
-    again = api.post("/api/v1/catalog/variants/", [{**rows[0], "price": "35.00"}], format="json")
+    response = catalogue_api.post("/api/v1/catalog/variants/", rows, format="json")
+    again = catalogue_api.post("/api/v1/catalog/variants/", [{**rows[0], "price": "35.00"}], format="json")
 
     assert response.status_code == 200, response.content
     assert response.json()["variants_created"] == 1
@@ -148,20 +156,20 @@ def test_rest_upsert_by_storefront(api):
     assert str(Variant.objects.get(sku="MUG-1").price) == "35.00"
 
 
-def test_rest_upsert_bad_row_is_400_with_its_index_and_stores_nothing(api):
+def test_rest_upsert_bad_row_is_400_with_its_index_and_stores_nothing(catalogue_api):
     rows = [
         {"sku": "A-1", "product_code": "A", "product_name": "a", "category": "x", "price": "1.00"},
         {"sku": "A-2", "product_code": "A", "product_name": "a", "category": "x", "price": "-1.00"},
     ]
 
-    response = api.post("/api/v1/catalog/variants/", rows, format="json")
+    response = catalogue_api.post("/api/v1/catalog/variants/", rows, format="json")
 
     assert response.status_code == 400
     assert "1.price" in response.json()["fields"]
     assert Variant.objects.count() == 0
 
 
-def test_rest_upsert_unknown_policy_is_400(api):
+def test_rest_upsert_unknown_policy_is_400(catalogue_api):
     rows = [
         {
             "sku": "A-1",
@@ -173,15 +181,15 @@ def test_rest_upsert_unknown_policy_is_400(api):
         }
     ]
 
-    response = api.post("/api/v1/catalog/variants/", rows, format="json")
+    response = catalogue_api.post("/api/v1/catalog/variants/", rows, format="json")
 
     assert response.status_code == 400
     assert "0.return_policy" in response.json()["fields"]
 
 
 @pytest.mark.parametrize("body", [[], {}, "text"])
-def test_rest_upsert_needs_a_non_empty_list(api, body):
-    assert api.post("/api/v1/catalog/variants/", body, format="json").status_code == 400
+def test_rest_upsert_needs_a_non_empty_list(catalogue_api, body):
+    assert catalogue_api.post("/api/v1/catalog/variants/", body, format="json").status_code == 400
 
 
 def test_warehouse_cannot_upsert_catalogue_agents_neither(warehouse_api, agent_api):

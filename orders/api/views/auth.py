@@ -5,14 +5,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from orders.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from orders.exceptions import InvalidInput
+from orders.api.throttling import ClientRateThrottle, UsernameRateThrottle
+from orders.exceptions import InvalidInput, LoginLockedOut
 from orders.services.tokens import staff_token_issue
 
 
@@ -21,16 +21,22 @@ class StaffTokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle, UsernameRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, summary="Get a staff token")
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # django-axes sees the attempt through the Django request: it counts a failure and refuses a
+        # locked-out username and address the way the admin's login does.
         user = authenticate(
-            request, username=serializer.validated_data["username"], password=serializer.validated_data["password"]
+            request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
         )
+        if getattr(request._request, "axes_locked_out", False):
+            raise LoginLockedOut()
         if user is None or not user.is_active or not user.is_staff:
             raise InvalidInput(_("Wrong username or password, or not a staff account."))
         key, expires_at = staff_token_issue(user=user)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -82,6 +82,23 @@ class OrderCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        """A cursor this API did not give out is the client's mistake: 400, not DRF's 404 (or a 500 when
+        its position is not an id)."""
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            cursor = False
+        if cursor is None or (cursor and (cursor.position is None or _is_id(cursor.position))):
+            return cursor
+        raise exceptions.ValidationError(
+            {self.cursor_query_param: [_("Not a cursor of this list; start from its first page.")]}
+        )
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 class OldestFirstPagination(OrderCursorPagination):

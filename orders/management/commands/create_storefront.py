@@ -12,8 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("name", help="A unique name, e.g. taobao-main")
         parser.add_argument("--new-token", action="store_true", help="The storefront exists: issue it another token.")
+        parser.add_argument(
+            "--catalogue",
+            action="store_true",
+            help="It may upsert its own catalogue over the API (POST /api/v1/catalog/variants/).",
+        )
 
-    def handle(self, *args, name: str, new_token: bool, **options) -> None:
+    def handle(self, *args, name: str, new_token: bool, catalogue: bool, **options) -> None:
         name = name.strip()
         if not name or len(name) > 100:
             raise CommandError("the name must have 1 to 100 characters")
@@ -28,7 +33,7 @@ class Command(BaseCommand):
         else:
             if new_token:
                 raise CommandError(f"storefront “{name}” does not exist")
-            storefront, key = storefront_create(name=name)
+            storefront, key = storefront_create(name=name, writes_catalogue=catalogue)
             self.stdout.write(
                 f"Created storefront “{name}” (id {storefront.pk}). Keep the token secret; it is shown once."
             )
