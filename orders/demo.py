@@ -309,6 +309,27 @@ ORDERS: list[tuple[str, str, dict]] = [
     ),
     ("干净的订单", "zhou", {"shipping_address": ZHOU_HOME, "lines": [_line("SHIRT-BLUE-L")], "shipping_fee": "0.00"}),
     (
+        "备注里写了要求",
+        "sun",
+        {
+            "shipping_address": SUN_HOME,
+            "lines": [_line("MUG-WHITE", 2)],
+            "shipping_fee": "8.00",
+            "buyer_note": "请发顺丰，易碎品小心轻放，多送一个赠品",
+        },
+    ),
+    (
+        "备注的快递与指定快递不一致",
+        "liu",
+        {
+            "shipping_address": LIU_HOME,
+            "lines": [_line("TEE-WHITE-M")],
+            "shipping_fee": "10.00",
+            "special_requests": {"courier": "ZTO"},
+            "buyer_note": "麻烦发顺丰",
+        },
+    ),
+    (
         "繁体地址：沙发寄往大廈",
         "chen",
         {

@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 
 from orders.geo import canonical_province
 from orders.models import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
+from orders.notes import DEFAULT_PHRASES, NotePhrases
 
 TTL_SECONDS = 30.0
 
@@ -69,6 +70,8 @@ class ShopConfig:
     provinces: dict[str, ProvinceFacts]
     couriers: dict[str, CourierFacts]
     holidays: tuple[Holiday, ...]
+    # The words that make a note a request: the defaults until the shop's own lists are loaded here.
+    note_phrases: NotePhrases = DEFAULT_PHRASES
 
     def province(self, name: str) -> ProvinceFacts:
         """Facts for a destination; an unknown province gets the dearest, slowest known facts."""

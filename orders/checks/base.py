@@ -87,6 +87,9 @@ class OrderSnapshot:
     other_orders: tuple[OtherOrder, ...] = ()
     # placed_at, or when the order arrived: where it stands among the buyer's orders (history checks)
     ordered_at: datetime | None = None
+    # The notes read for requests (orders.checks.notes).
+    buyer_note: str = ""
+    seller_memo: str = ""
 
     @property
     def history_at(self) -> datetime:

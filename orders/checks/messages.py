@@ -127,6 +127,45 @@ def _card(d: dict) -> str:
     return _("Card message to read back exactly: “%(text)s”.") % d
 
 
+_NOTE_KINDS = {
+    "courier": lambda: _("courier"),
+    "gift_wrap": lambda: _("gift wrap"),
+    "engraving": lambda: _("engraving"),
+    "card_message": lambda: _("card"),
+    "free_gift": lambda: _("free gift"),
+    "fragile": lambda: _("fragile goods"),
+    "delivery_time": lambda: _("delivery time"),
+    "address_change": lambda: _("address change"),
+    "invoice": lambda: _("invoice"),
+}
+
+
+def _note_kind(kind: str) -> str:
+    label = _NOTE_KINDS.get(kind)
+    return label() if label else kind
+
+
+def _note_finding(found: dict) -> str:
+    value = found.get("value")
+    kind = _note_kind(found["kind"])
+    return f"{kind} {value} (“{found['text']}”)" if value else f"{kind} (“{found['text']}”)"
+
+
+def _in_note(d: dict) -> str:
+    return _(
+        "The note asks for: %(found)s. Read each back to the buyer and record it as the order's request where it "
+        "has one."
+    ) % {"found": "; ".join(_note_finding(found) for found in d["found"])}
+
+
+def _note_conflict(d: dict) -> str:
+    return _("The note asks for another %(kind)s than the order: %(note)s, but the order says “%(structured)s”.") % {
+        "kind": _note_kind(d["kind"]),
+        "note": "; ".join(_note_finding(found) for found in d["found"]),
+        "structured": d["structured"],
+    }
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "address.incomplete": _incomplete,
     "phone.invalid": lambda d: _(
@@ -170,6 +209,8 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "request.gift_wrap": lambda d: _("The buyer asked for gift wrapping."),
     "request.engraving": _engraving,
     "request.card_message": _card,
+    "request.in_note": _in_note,
+    "request.note_conflict": _note_conflict,
 }
 
 

@@ -106,8 +106,13 @@ def order_confirm(*, order_id: int, actor: Actor, expected_version: int | None =
 
 
 def order_auto_confirm(*, order: Order) -> bool:
-    """Confirm a clean order without an agent when the shop switched that on. True when it did."""
+    """Confirm a clean order without an agent when the shop switched that on. True when it did.
+
+    An order with a note is never clean enough: an agent reads what the buyer wrote, whatever the
+    note reader found in it (``API.md``). The seller's memo joins ``buyer_note`` here once orders carry one."""
     if order.open_blockers or order.open_warnings or order.status != OrderStatus.PENDING_CONFIRMATION:
+        return False
+    if order.buyer_note.strip():
         return False
     order.confirmed_at = timezone.now()
     order_transition(

@@ -288,12 +288,30 @@ def test_auto_confirm_confirms_clean_orders_only(api, catalogue):
 
     shop_config_invalidate()
 
-    clean = create_order(api)
-    warned = create_order(api, customer={"default_address": SHANGHAI_WORK, "external_id": "other"})
+    clean = create_order(api, buyer_note="")
+    warned = create_order(api, buyer_note="", customer={"default_address": SHANGHAI_WORK, "external_id": "other"})
 
     assert clean["status"] == "confirmed"
     assert any(e["type"] == "auto_confirmed" for e in clean["events"])
     assert warned["status"] == "pending_confirmation"
+
+
+def test_auto_confirm_leaves_an_order_with_a_note_to_an_agent(api, catalogue):
+    # given: auto-confirm on, and notes that ask nothing the checks see (no check opens)
+    ShopSettings.objects.filter(pk=1).update(auto_confirm=True)
+    from orders.shop_config import shop_config_invalidate
+
+    shop_config_invalidate()
+
+    # when
+    noted = create_order(api, buyer_note="请尽快发货")
+    blank = create_order(api, buyer_note="  ", customer={"external_id": "buyer-blank"})
+
+    # then: an agent reads the note; a note of blanks is no note
+    assert codes(noted) == []
+    assert noted["status"] == "pending_confirmation"
+    assert not any(e["type"] == "auto_confirmed" for e in noted["events"])
+    assert blank["status"] == "confirmed"
 
 
 def test_has_blockers_filter(agent_api, api, catalogue, with_blocker):

@@ -40,6 +40,8 @@ PRODUCT_CODES = {
     "request.gift_wrap",
     "request.engraving",
     "request.card_message",
+    "request.in_note",
+    "request.note_conflict",
 }
 
 
@@ -116,6 +118,14 @@ snapshots = st.builds(
     gift_wrap=st.booleans(),
     engraving=texts,
     card_message=texts,
+    # free text, and notes that ask for couriers, engravings and cards the structured fields may contradict
+    buyer_note=st.one_of(
+        texts,
+        st.sampled_from(
+            ["", "请尽快发货", "发顺丰，刻“吴婷”，礼盒包装", "不要中通，贺卡写：生日快乐", "Ship SF, invoice please"]
+        ),
+    ),
+    seller_memo=st.sampled_from(["", "已与买家确认发京东", "易碎"]),
     shipping_fee=money,
     items_total=money,
     config=st.just(CONFIG),

@@ -79,7 +79,7 @@ def test_auto_confirmed_orders_get_their_confirmation_too(
     shop.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        data = create_order(api)
+        data = create_order(api, buyer_note="")
 
     assert data["status"] == "confirmed"
     assert Message.objects.get(order_id=data["id"]).status == "sent"
