@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orders.admin.conflicts import version_conflict_notice
 from orders.admin.forms import ReasonForm, VersionForm, text_field
 from orders.admin.workbench import CONFIRM_PERMISSION, _order_or_404, _require, domain_error_text, form_errors_text
 from orders.events import Actor
@@ -286,9 +287,9 @@ class OrderMoneyEditsMixin:
             else:
                 try:
                     saved = save()
-                except VersionConflict as error:
+                except VersionConflict:
                     # The preview shows the order as it is now: the agent saves again knowingly, or leaves.
-                    messages.error(request, domain_error_text(error))
+                    version_conflict_notice(request)
                 except DomainError as error:
                     messages.error(request, domain_error_text(error))
                     show_preview = False

@@ -19,18 +19,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from orders.addresses import AddressKind, mask_phone, phone_display
-from orders.admin.forms import (
-    AcknowledgeForm,
-    AddressForm,
-    ReasonForm,
-    RequestsForm,
-    VersionForm,
-    line_formset,
-    lines_changes,
-)
+from orders.admin.conflicts import ChangedMeanwhile, version_conflict_notice
+from orders.admin.forms import AcknowledgeForm, EditForms, ReasonForm, VersionForm
 from orders.checks.messages import check_message
 from orders.events import Actor
-from orders.exceptions import ConfirmBlocked, DomainError
+from orders.exceptions import ConfirmBlocked, DomainError, VersionConflict
 from orders.models import (
     AWAITING_CONFIRMATION_STATUSES,
     CheckResult,
@@ -416,41 +409,34 @@ class OrderWorkbenchMixin:
             raise Http404
         _require(request, EDIT_PERMISSION)
         order = _order_or_404(object_id, Order.objects.select_related("customer"))
-        data = request.POST if request.method == "POST" else None
-        version_form, form, formset, lines = None, None, None, []
-        if part == "lines":
-            lines = list(order.lines.order_by("position", "id"))
-            version_form = VersionForm(data, initial={"version": order.version})
-            formset = line_formset(lines, data)
-        elif part == "address":
-            form = AddressForm(data, initial=AddressForm.initial_for(order))
-        else:
-            form = RequestsForm(data, initial=RequestsForm.initial_for(order), current_courier=order.requested_courier)
-
-        if data is not None:
-            bound = [f for f in (version_form, form, formset) if f is not None]
-            valid = [f.is_valid() for f in bound]  # every form validated, so that each shows its errors
-            if all(valid):
-                if formset is not None:
-                    changes, version = lines_changes(formset), version_form.cleaned_data["version"]
-                else:
-                    changes, version = form.changes(), form.cleaned_data["version"]
-                saved = self._edit_save(request, order, changes, version)
+        edit = EditForms.build(part, order, request.POST if request.method == "POST" else None)
+        changed_meanwhile: list[ChangedMeanwhile] = []
+        if edit.is_bound and edit.is_valid():
+            try:
+                saved = self._edit_save(request, order, edit.changes(), edit.version())
+            except VersionConflict:
+                # Somebody saved in between: the same form on the order as it is now, the agent's changes kept.
+                order = _order_or_404(object_id, Order.objects.select_related("customer"))
+                edit, changed_meanwhile = edit.refreshed(order)
+                version_conflict_notice(request)
+            else:
                 if saved:
                     return HttpResponseRedirect(self.order_url(order) + "#checklist")
 
         context = {
             **self._page_context(request, order, str(EDIT_PARTS[part])),
             "part": part,
-            "form": form,
-            "version_form": version_form,
-            "formset": formset,
-            "line_forms": list(zip(lines, formset, strict=False)) if formset is not None else [],
+            "form": edit.form,
+            "version_form": edit.version_form,
+            "formset": edit.formset,
+            "line_forms": list(zip(edit.lines, edit.formset, strict=False)) if edit.formset is not None else [],
+            "changed_meanwhile": changed_meanwhile,
             "order_url": self.order_url(order),
         }
         return TemplateResponse(request, self.edit_template, context)
 
     def _edit_save(self, request: HttpRequest, order: Order, changes: OrderChanges, version: int) -> bool:
+        """Save; False when refused (the reason is a message). A version conflict is raised for the caller."""
         if changes.is_empty:
             messages.info(request, _("Nothing was changed."))
             return True
@@ -458,6 +444,8 @@ class OrderWorkbenchMixin:
             edited = order_edit(
                 order_id=order.pk, changes=changes, actor=Actor(user=request.user), expected_version=version
             )
+        except VersionConflict:
+            raise
         except DomainError as error:
             messages.error(request, domain_error_text(error))
             return False

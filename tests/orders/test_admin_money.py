@@ -354,7 +354,7 @@ def test_a_save_over_a_newer_version_is_refused_and_changes_nothing(agent_client
 
     refused = save(agent_client, price_url(order["id"]), shown, amount="-5.00", reason="老客户")
 
-    assert "The order was changed by somebody else" in text_of(refused)
+    assert "Somebody else changed the order" in text_of(refused)
     assert state_of_every_order() == after_other
     assert PriceEdit.objects.count() == 1
     # the page now previews the order as it is, with its current version: saving again is deliberate
@@ -490,7 +490,7 @@ def test_a_stale_shipping_save_is_refused(agent_client, supervisor, api, catalog
 
     refused = save(agent_client, shipping_url(order["id"]), shown, fee="0", reason="包邮")
 
-    assert "The order was changed by somebody else" in text_of(refused)
+    assert "Somebody else changed the order" in text_of(refused)
     assert state_of_every_order() == after_other
 
 

@@ -634,7 +634,7 @@ def test_an_edit_with_a_stale_version_shows_the_error_and_stores_nothing(agent_c
     response = agent_client.post(f"/admin/orders/order/{order['id']}/edit/address/", data)
 
     assert response.status_code == 200
-    assert "changed by somebody else; reload it" in response.content.decode()
+    assert "Somebody else changed the order" in response.content.decode()
     assert Order.objects.get(pk=order["id"]).ship_street == "漕溪北路 88 弄 3 号 502"
 
 
