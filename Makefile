@@ -1,6 +1,7 @@
 # OrderDesk: two commands on a fresh machine (Python 3.11 and make):
 #   make run    set up, migrate, load the demo and serve it on http://127.0.0.1:8000
 #   make test   the whole test suite (SQLite unit layer, then everything on PostgreSQL + Redis)
+#   make e2e    the browser tests (tests/e2e/) in real Chromium against the live service
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -9,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 # The benchmarks' own database (created when missing); bench/README.md has the full commands.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/orderdesk_bench
 
-.PHONY: run test install lint check bench-smoke clean
+.PHONY: run test e2e install lint check bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +28,10 @@ run: install
 
 test: install
 	./scripts/test
+
+# Needs Debian's chromium (and fonts-noto-cjk for readable screenshots); .ci/run installs both.
+e2e: install
+	./scripts/e2e
 
 lint: install
 	$(BIN)/ruff check .
@@ -47,4 +52,4 @@ bench-smoke: install
 	$(BIN)/python -m bench.messages --smoke
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles var/e2e
