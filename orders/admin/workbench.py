@@ -100,6 +100,7 @@ class PolicyRow:
 class CheckRow:
     result: CheckResult
     message: str
+    link: tuple[str, str] | None = None  # (url, label): where to act on the finding
 
     @property
     def acknowledgeable(self) -> bool:

@@ -6,11 +6,18 @@ from django.test import Client
 
 from orders.events import Actor
 from orders.models import Order
+from orders.roles import AGENTS
 from orders.services.edits import LineChange, OrderChanges, order_edit
 from tests.orders.helpers import create_order
-from tests.orders.test_admin_workbench import agent, agent_client  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent_client(client, staff_user) -> Client:
+    client.force_login(staff_user(AGENTS, "agent-wang"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read the English msgids
+    return client
 
 
 def edit_url(order_id: int, part: str) -> str:
@@ -20,7 +27,7 @@ def edit_url(order_id: int, part: str) -> str:
 def _form_data(form) -> dict:
     """What a browser posts for a form: each field's value and, for the visible ones, the value shown."""
     if form.is_bound:
-        return {key: value for key, value in form.data.items()}
+        return dict(form.data.items())
     data = {}
     for bound in form:
         value = bound.value()
