@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from orders.addresses import AddressKind, mask_phone, phone_display
 from orders.admin.conflicts import ChangedMeanwhile, version_conflict_notice
 from orders.admin.forms import AcknowledgeForm, EditForms, ReasonForm, VersionForm
-from orders.checks.messages import check_message
+from orders.checks.messages import check_message, check_title
 from orders.events import Actor
 from orders.exceptions import ConfirmBlocked, DomainError, VersionConflict
 from orders.models import (
@@ -75,6 +76,21 @@ EDIT_PARTS: dict[str, Any] = {
     "address": gettext_lazy("Edit the address"),
     "lines": gettext_lazy("Edit the lines"),
     "requests": gettext_lazy("Edit the special requests"),
+}
+
+# The fields services name in their errors, as the forms label them.
+FIELD_LABELS: dict[str, Any] = {
+    "courier": gettext_lazy("courier"),
+    "tracking_number": gettext_lazy("tracking number"),
+    "override_reason": gettext_lazy("override reason"),
+    "delivered_at": gettext_lazy("delivered at"),
+    "reason": gettext_lazy("reason"),
+    "note": gettext_lazy("note"),
+    "fee": gettext_lazy("new shipping fee"),
+    "line_id": gettext_lazy("applies to"),
+    "lines": gettext_lazy("Lines"),
+    "order_ids": gettext_lazy("orders"),
+    "kind": gettext_lazy("kind"),
 }
 
 _STATUS_RANK = {CheckStatus.OPEN: 0, CheckStatus.ACKNOWLEDGED: 1, CheckStatus.RESOLVED: 2}
@@ -236,14 +252,14 @@ def domain_error_text(error: DomainError) -> str:
     """The error's message, with what the agent must fix when it says (open blockers, bad fields)."""
     parts = [str(error.message)]
     if isinstance(error, ConfirmBlocked) and isinstance(error.data, dict):
-        blockers = [item["code"] for item in error.data.get("blockers", [])]
-        warnings = [item["code"] for item in error.data.get("warnings", [])]
+        blockers = dict.fromkeys(check_title(item["code"]) for item in error.data.get("blockers", []))
+        warnings = dict.fromkeys(check_title(item["code"]) for item in error.data.get("warnings", []))
         if blockers:
             parts.append(_("Open blockers: %s.") % ", ".join(blockers))
         if warnings:
             parts.append(_("Warnings to acknowledge: %s.") % ", ".join(warnings))
     for name, errors in error.fields.items():
-        parts.append(f"{name}: {' '.join(str(e) for e in errors)}")
+        parts.append(f"{FIELD_LABELS.get(name, name)}: {' '.join(str(e) for e in errors)}")
     return " ".join(parts)
 
 
@@ -368,6 +384,7 @@ class OrderWorkbenchMixin:
             "address_kind": AddressKind(order.ship_kind).label if order.ship_kind in AddressKind.values else "",
             "ship_phone": show_phone(order.ship_phone),
             "customer_phone": show_phone(order.customer.phone or order.customer.default_phone),
+            "buyer_language": dict(settings.LANGUAGES).get(order.customer.language, order.customer.language),
             "line_rows": line_rows,
             "special_requests": _special_requests(order),
             "policy_rows": _policy_rows(line_rows),
