@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from orders.addresses import AddressKind, mask_phone, phone_display
 from orders.admin.conflicts import ChangedMeanwhile, version_conflict_notice
 from orders.admin.forms import AcknowledgeForm, EditForms, ReasonForm, VersionForm
+from orders.admin.timeline import EventChange, event_changes, field_label
 from orders.checks.messages import check_message, check_title
 from orders.events import Actor
 from orders.exceptions import ConfirmBlocked, DomainError, VersionConflict
@@ -33,7 +34,6 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    PriceEditKind,
     ReturnPolicy,
     Severity,
 )
@@ -78,21 +78,6 @@ EDIT_PARTS: dict[str, Any] = {
     "requests": gettext_lazy("Edit the special requests"),
 }
 
-# The fields services name in their errors, as the forms label them.
-FIELD_LABELS: dict[str, Any] = {
-    "courier": gettext_lazy("courier"),
-    "tracking_number": gettext_lazy("tracking number"),
-    "override_reason": gettext_lazy("override reason"),
-    "delivered_at": gettext_lazy("delivered at"),
-    "reason": gettext_lazy("reason"),
-    "note": gettext_lazy("note"),
-    "fee": gettext_lazy("new shipping fee"),
-    "line_id": gettext_lazy("applies to"),
-    "lines": gettext_lazy("Lines"),
-    "order_ids": gettext_lazy("orders"),
-    "kind": gettext_lazy("kind"),
-}
-
 _STATUS_RANK = {CheckStatus.OPEN: 0, CheckStatus.ACKNOWLEDGED: 1, CheckStatus.RESOLVED: 2}
 _SEVERITY_RANK = {Severity.BLOCKER: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -124,93 +109,9 @@ class CheckRow:
 
 
 @dataclass(frozen=True)
-class EventChange:
-    label: str
-    before: str
-    after: str | None = None  # None: a detail (label: before), not a change
-
-
-@dataclass(frozen=True)
 class EventRow:
     event: OrderEvent
     changes: list[EventChange]
-
-
-def _reference(value: dict) -> str | None:
-    """An order or a line named in an event's data, as an agent names it: "TB001 (109.00)", "#1 TEE-RED-M"."""
-    if {"id", "external_id"} <= value.keys():
-        total = (value.get("totals") or {}).get("total")
-        return f"{value['external_id']} ({total})" if total else str(value["external_id"])
-    if {"id", "position", "sku"} <= value.keys():
-        return f"#{value['position']} {value['sku']}"
-    return None
-
-
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dict):
-        reference = _reference(value)
-        if reference is not None:
-            return reference
-        return ", ".join(f"{name}: {_display(item)}" for name, item in value.items())
-    if isinstance(value, list | tuple):
-        return "、".join(_display(item) for item in value) or "—"
-    if value in OrderStatus.values:
-        return str(OrderStatus(value).label)
-    return str(value)
-
-
-PhoneFormat = Callable[[str], str]
-
-
-def _field(name: str, value: Any, show_phone: PhoneFormat) -> str:
-    if name == "phone" and isinstance(value, str) and value:
-        return show_phone(value)
-    if name == "kind" and value in PriceEditKind.values:
-        return str(PriceEditKind(value).label)
-    return _display(value)
-
-
-def _diff(label: str, before: dict, after: dict, show_phone: PhoneFormat) -> list[EventChange]:
-    names = dict.fromkeys([*before, *after])
-    return [
-        EventChange(
-            f"{label} {name}".strip(),
-            _field(name, before.get(name), show_phone),
-            _field(name, after.get(name), show_phone),
-        )
-        for name in names
-        if before.get(name) != after.get(name)
-    ]
-
-
-def event_changes(data: dict, show_phone: PhoneFormat) -> list[EventChange]:
-    """An event's data as rows a person reads: "field: before → after", then the other details.
-    Phone numbers go through ``show_phone`` (masked for staff who may not see them)."""
-    rows: list[EventChange] = []
-    before, after = data.get("before"), data.get("after")
-    if isinstance(before, dict) or isinstance(after, dict):
-        rows += _diff("", before or {}, after or {}, show_phone)
-    elif "before" in data or "after" in data:
-        rows.append(EventChange("", _display(before), _display(after)))
-    lines = data.get("lines")
-    line_diffs = isinstance(lines, list) and all(isinstance(line, dict) and "before" in line for line in lines)
-    if line_diffs:
-        for line in lines:
-            rows += _diff(f"#{line.get('line')}", line.get("before") or {}, line.get("after") or {}, show_phone)
-    for name, value in data.items():
-        if name in ("before", "after", "fields") or (name == "lines" and line_diffs):
-            continue
-        if isinstance(value, dict) and {"before", "after"} <= value.keys():
-            rows.append(
-                EventChange(name, _field(name, value["before"], show_phone), _field(name, value["after"], show_phone))
-            )
-        else:
-            rows.append(EventChange(name, _field(name, value, show_phone)))
-    return rows
 
 
 def _check_rows(results: list[CheckResult]) -> list[CheckRow]:
@@ -259,7 +160,7 @@ def domain_error_text(error: DomainError) -> str:
         if warnings:
             parts.append(_("Warnings to acknowledge: %s.") % ", ".join(warnings))
     for name, errors in error.fields.items():
-        parts.append(f"{FIELD_LABELS.get(name, name)}: {' '.join(str(e) for e in errors)}")
+        parts.append(f"{field_label(name)}: {' '.join(str(e) for e in errors)}")
     return " ".join(parts)
 
 

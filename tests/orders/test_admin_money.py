@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from orders.admin.workbench import EventChange, event_changes
+from orders.admin.timeline import EventChange, event_changes
 from orders.events import Actor
 from orders.models import Order, OrderEvent, OrderMerge, OrderStatus, PriceEdit
 from orders.pricing import PriceChange, order_totals
@@ -262,7 +262,7 @@ def test_the_order_page_lists_the_price_edits_and_reads_them_in_the_timeline(age
     assert timeline[("price_adjusted", "total")] == EventChange("total", "109.00", "104.00")
     assert timeline[("price_adjusted", "kind")].before == "Order: amount"
     assert timeline[("shipping_adjusted", "shipping")] == EventChange("shipping", "10.00", "0.00")
-    assert timeline[("shipping_adjusted", "rules_fee")].before == "6.00"
+    assert timeline[("shipping_adjusted", "rules fee")].before == "6.00"
 
 
 def test_the_timeline_names_orders_and_lines_as_agents_do():

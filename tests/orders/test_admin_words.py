@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from orders.admin.timeline import EventChange, event_changes
 from orders.models import Customer, Order
 from orders.roles import AGENTS, WAREHOUSE
 from tests.orders.helpers import act, create_order
@@ -127,3 +129,12 @@ def test_make_run_gives_the_demo_and_the_server_the_host_for_buyer_links():
     serve = next(line for line in dry_run.splitlines() if "runserver" in line)
     assert seed.startswith("SITE_URL=http://10.1.2.3:8123 ")
     assert serve.startswith("SITE_URL=http://10.1.2.3:8123 ")
+
+
+def test_the_history_names_fields_and_checks_as_people_do():
+    with translation.override("en"):
+        shipped = event_changes({"courier": "ZTO", "tracking_number": "753400000001"}, str)
+        acknowledged = event_changes({"code": "request.card_message", "note": "ok"}, str)
+
+    assert shipped == [EventChange("courier", "ZTO"), EventChange("tracking number", "753400000001")]
+    assert acknowledged == [EventChange("check", "Card message"), EventChange("note", "ok")]
