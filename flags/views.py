@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from orders.addresses import mask_phone, phone_display
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import open_flags_prefetch
 
 MAX_ORDERS = 200
@@ -24,7 +24,8 @@ def parse_ids(raw: str) -> list[int]:
 @staff_member_required
 def pick_list(request: HttpRequest) -> HttpResponse:
     """Every line, every open flag with its note, and the gift, card and engraving texts verbatim,
-    one sheet per order. Phones are masked for staff who may not see them whole (the warehouse)."""
+    one sheet per confirmed order (nobody packs an order the buyer has not confirmed: the others are
+    named, with their status, and left out). Phones are masked for staff who may not see them whole."""
     if not request.user.has_perm("orders.view_order"):
         raise PermissionDenied
     try:
@@ -50,5 +51,7 @@ def pick_list(request: HttpRequest) -> HttpResponse:
             "quantity": sum(line.quantity for line in order.lines.all()),
         }
         for order in orders
+        if order.status == OrderStatus.CONFIRMED
     ]
-    return render(request, "flags/pick_list.html", {"sheets": sheets, "title": _("Pick list")})
+    left_out = [order for order in orders if order.status != OrderStatus.CONFIRMED]
+    return render(request, "flags/pick_list.html", {"sheets": sheets, "left_out": left_out, "title": _("Pick list")})

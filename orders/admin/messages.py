@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from orders.events import Actor
 from orders.exceptions import DomainError
 from orders.logging import mask_phones
+from orders.messaging.links import buyer_links_mask
 from orders.messaging.models import FailedMessage, Message, MessageStatus
 from orders.messaging.services import message_retry
 
@@ -37,7 +38,7 @@ class MessageAdmin(admin.ModelAdmin):
         "recipient_masked",
         "language",
         "subject",
-        "body",
+        "body_masked",
         *_FIELDS,
         "lease_until",
         "published_at",
@@ -64,6 +65,10 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("recipient"))
     def recipient_masked(self, message: Message) -> str:
         return mask_phones(message.recipient)
+
+    @admin.display(description=_("body"))
+    def body_masked(self, message: Message) -> str:
+        return buyer_links_mask(message.body)
 
     @admin.action(description=_("Retry the selected failed messages"), permissions=["retry"])
     def retry(self, request, queryset: QuerySet[Message]) -> None:

@@ -313,7 +313,7 @@ class OrderMoneyEditsMixin(MergeActionMixin):
                         _("Saved: the total is now %(total)s %(currency)s.")
                         % {"total": saved.total, "currency": saved.currency},
                     )
-                    return HttpResponseRedirect(self.order_url(order) + "#totals")
+                    return HttpResponseRedirect(self.order_url(order))
             if show_preview:
                 after, after_lines = _copies(order, lines)
                 try:

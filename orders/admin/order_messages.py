@@ -62,6 +62,4 @@ class OrderMessagesMixin:
         return context
 
     def messages_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return page_action_view(
-            request, object_id, MESSAGE_ACTIONS.get(action), lambda order: self.order_url(order) + "#messages"
-        )
+        return page_action_view(request, object_id, MESSAGE_ACTIONS.get(action), self.order_url)

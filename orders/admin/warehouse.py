@@ -24,7 +24,19 @@ OVERRIDE_PERMISSION = "orders.override_courier"
 
 
 def _courier_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} — {facts.name}") for code, facts in sorted(shop_config().couriers.items())]
+    """The couriers the shop uses; one it switched off is not offered."""
+    couriers = sorted(shop_config().couriers.items())
+    return [(code, f"{code} — {facts.name}") for code, facts in couriers if facts.in_use]
+
+
+def ship_courier_initial(order: Order) -> str | None:
+    """The courier to ship with unless the warehouse picks another: the one promised to the buyer,
+    else the shop's (first) default; None when neither is in use."""
+    config = shop_config()
+    promised = config.couriers.get(order.requested_courier)
+    if promised is not None and promised.in_use:
+        return promised.code
+    return next(iter(config.default_couriers), None)
 
 
 class FlagForm(forms.Form):
@@ -104,11 +116,15 @@ def _deliver(request, order: Order, data: dict) -> None:
 
 
 WAREHOUSE_ACTIONS = {
-    "flag-add": PageAction(FlagForm, "flags.add_flag", _flag_add, gettext_lazy("The flag is set.")),
+    "flag-add": PageAction(FlagForm, "flags.add_flag", _flag_add, gettext_lazy("The flag is set."), "flag_form"),
     "flag-clear": PageAction(FlagClearForm, "flags.change_flag", _flag_clear, gettext_lazy("The flag is cleared.")),
-    "ship": PageAction(ShipForm, SHIP_PERMISSION, _ship, gettext_lazy("The order is shipped.")),
-    "tracking": PageAction(TrackingForm, SHIP_PERMISSION, _tracking, gettext_lazy("The tracking number is corrected.")),
-    "deliver": PageAction(DeliverForm, SHIP_PERMISSION, _deliver, gettext_lazy("The delivery is recorded.")),
+    "ship": PageAction(ShipForm, SHIP_PERMISSION, _ship, gettext_lazy("The order is shipped."), "ship_form"),
+    "tracking": PageAction(
+        TrackingForm, SHIP_PERMISSION, _tracking, gettext_lazy("The tracking number is corrected."), "tracking_form"
+    ),
+    "deliver": PageAction(
+        DeliverForm, SHIP_PERMISSION, _deliver, gettext_lazy("The delivery is recorded."), "deliver_form"
+    ),
 }
 
 
@@ -135,7 +151,7 @@ class OrderWarehouseMixin:
             flags=order.open_flags,
             flag_form=FlagForm() if user.has_perm("flags.add_flag") else None,
             can_clear_flags=user.has_perm("flags.change_flag"),
-            ship_form=ShipForm(initial={"version": order.version, "courier": order.requested_courier or None})
+            ship_form=ShipForm(initial={"version": order.version, "courier": ship_courier_initial(order)})
             if can_ship and order.status == OrderStatus.CONFIRMED
             else None,
             can_override_courier=user.has_perm(OVERRIDE_PERMISSION),
@@ -149,9 +165,7 @@ class OrderWarehouseMixin:
         return context
 
     def warehouse_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return page_action_view(
-            request, object_id, WAREHOUSE_ACTIONS.get(action), lambda order: self.order_url(order) + "#flags"
-        )
+        return page_action_view(request, object_id, WAREHOUSE_ACTIONS.get(action), self.order_url, self.workbench_page)
 
 
 class FlagListMixin:
@@ -167,7 +181,15 @@ class FlagListMixin:
         return flag_badges(order.open_flags)
 
     @admin.action(description=gettext_lazy("Print a pick list for the selected orders"), permissions=["view"])
-    def print_pick_list(self, request, queryset) -> HttpResponseRedirect:
+    def print_pick_list(self, request, queryset) -> HttpResponseRedirect | None:
+        """The pick list of the selection; it packs the confirmed orders and names the others."""
+        if not queryset.filter(status=OrderStatus.CONFIRMED).exists():
+            self.message_user(
+                request,
+                _("None of the selected orders is confirmed: only confirmed orders are packed."),
+                messages.ERROR,
+            )
+            return None
         ids = list(queryset.values_list("pk", flat=True)[:200])
         if len(ids) < queryset.count():
             self.message_user(

@@ -190,13 +190,24 @@ class PageAction:
     permission: str
     service: Callable[[HttpRequest, Order, dict], object]
     done: Any  # the success message (lazy)
+    # The form's name in the page's context: a refused form comes back on the page as it was typed.
+    form_name: str = ""
+
+
+# The order page again, with some of its forms replaced by bound ones: ``page(request, order, {name: form})``.
+OrderPage = Callable[[HttpRequest, Order, dict[str, forms.BaseForm]], HttpResponse]
 
 
 def page_action_view(
-    request: HttpRequest, object_id: str, action: PageAction | None, order_url: Callable[[Order], str]
+    request: HttpRequest,
+    object_id: str,
+    action: PageAction | None,
+    order_url: Callable[[Order], str],
+    page: OrderPage | None = None,
 ) -> HttpResponse:
     """Validate the form, call the service, say how it went as an admin message, back to the page.
-    A domain error or an invalid form changes nothing and says why."""
+    A domain error or an invalid form changes nothing and says why; with ``page`` and a named form,
+    the page comes back with the form as typed (a refused tracking number is not lost)."""
     if action is None:
         raise Http404
     if request.method != "POST":
@@ -213,6 +224,9 @@ def page_action_view(
             messages.error(request, domain_error_text(error))
         else:
             messages.success(request, action.done)
+            return HttpResponseRedirect(order_url(order))
+    if page is not None and action.form_name:
+        return page(request, order, {action.form_name: form})
     return HttpResponseRedirect(order_url(order))
 
 
@@ -266,6 +280,12 @@ class OrderWorkbenchMixin:
         if not self.has_view_or_change_permission(request, order):
             raise PermissionDenied
         return TemplateResponse(request, self.workbench_template, self.workbench_context(request, order))
+
+    def workbench_page(self, request: HttpRequest, order: Order, bound: dict[str, forms.BaseForm]) -> HttpResponse:
+        """The order page as it is now, with the ``bound`` forms in place of empty ones (an ``OrderPage``)."""
+        order = _order_or_404(str(order.pk), order_workbench_queryset(Order.objects.all()))
+        context = {**self.workbench_context(request, order), **bound}
+        return TemplateResponse(request, self.workbench_template, context)
 
     def workbench_context(self, request: HttpRequest, order: Order) -> dict:
         user = request.user
@@ -340,7 +360,7 @@ class OrderWorkbenchMixin:
                 version_conflict_notice(request)
             else:
                 if saved:
-                    return HttpResponseRedirect(self.order_url(order) + "#checklist")
+                    return HttpResponseRedirect(self.order_url(order))
 
         context = {
             **self._page_context(request, order, str(EDIT_PARTS[part])),

@@ -6,6 +6,7 @@ row, which holds the order, the expiry and whether the link was used: the URL ca
 data and not even the order's id.
 """
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -34,6 +35,14 @@ def buyer_link_issue(*, order: Order, valid_days: int) -> str:
 
 def buyer_link_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("buyer-link", kwargs={"token": token})
+
+
+def buyer_links_mask(text: str) -> str:
+    """``text`` with the token of every buyer link hidden: staff read a message as it went out, but
+    the token is the buyer's credential (whoever has it can answer in the buyer's name)."""
+    prefix, suffix = reverse("buyer-link", kwargs={"token": "TOKEN"}).split("TOKEN")
+    pattern = re.compile(re.escape(prefix) + r"[^/\s]+" + re.escape(suffix))
+    return pattern.sub(prefix + "********" + suffix, text)
 
 
 def buyer_link_resolve(token: str, *, for_update: bool = False) -> BuyerLink:

@@ -17,7 +17,10 @@ Fixtures:
 - ``shop``: the catalogue (``tests.factories.CATALOGUE``) and a storefront; ``make_order(**overrides)`` creates
   an order through intake from ``tests.factories.order_payload(**overrides)``; ``confirm_order(order)``
   acknowledges its warnings and confirms it; ``demo_shop``: ``manage.py seed_demo`` (every demo situation).
-- ``screenshot(page, name)``: saves ``var/e2e/screenshots/<name>.png`` (git-ignored; CI keeps the folder).
+- ``screenshot(page, name, full_page=True)``: saves ``var/e2e/screenshots/<name>.png`` (git-ignored; CI keeps the
+  folder); ``full_page=False`` keeps what the window shows.
+- ``tests/e2e/pages.py``: ``order_page(server_url, order)``, ``expect_result_shown(page, text)`` (the result of an
+  action is on screen and has the focus).
 - ``admin_order_url(order)``: the admin page of an order, relative to ``server_url``.
 """
 
@@ -31,7 +34,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from orders.api.idempotency import request_hash
 from orders.api.serializers import OrderCreateSerializer
@@ -44,10 +47,6 @@ from orders.services.tokens import storefront_create
 from orders.services.workflow import order_check_acknowledge, order_confirm
 from tests.conftest import make_staff
 from tests.factories import catalogue_load, order_payload
-
-# Playwright's sync API keeps an event loop running in this thread; Django then refuses ORM calls from it
-# as "async". Every test here is synchronous code that waits on the browser: allow them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,6 +61,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
 PASSWORD = "pw-12345678"  # tests.conftest.make_staff's
+# The machine running them is shared and slow at times: waits are generous, a real failure still fails.
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -74,10 +75,16 @@ def pytest_collection_modifyitems(items):
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in this thread; Django then refuses ORM calls from it
+    # as "async". These tests are synchronous code that waits on the browser: allow them, here only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def _migrate_data_restore() -> None:
@@ -135,11 +142,11 @@ def login_as(server_url: str, page: Page) -> Callable[..., User]:
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
-    def take(target: Page, name: str) -> Path:
+def screenshot() -> Callable[..., Path]:
+    def take(target: Page, name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        target.screenshot(path=str(path), full_page=True)
+        target.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

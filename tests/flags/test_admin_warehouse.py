@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from flags.models import Flag
-from orders.models import Order
-from tests.orders.helpers import act, create_order
+from orders.models import Courier, Order
+from tests.orders.helpers import create_confirmed_order, create_order
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,7 @@ def supervisor_client(client, staff_user):
 
 
 def confirmed(agent_api, api, **overrides) -> dict:
-    order = create_order(api, **overrides)
-    for check in order["checks"]:
-        if check["severity"] == "warning":
-            act(agent_api, order, f"checks/{check['code']}/acknowledge", {"note": "ok"})
-    assert act(agent_api, order, "confirm").status_code == 200
-    return order
+    return create_confirmed_order(api, agent_api, **overrides)
 
 
 def test_filter_by_red_lists_only_red_orders_with_counts(warehouse_client, api, catalogue):
@@ -60,8 +55,8 @@ def test_changelist_with_flags_has_no_n_plus_one(warehouse_client, api, catalogu
     assert len(many) <= len(few)
 
 
-def test_pick_list_action_opens_the_pick_list(warehouse_client, api, catalogue):
-    orders = [create_order(api, customer={"external_id": f"b{n}"}) for n in range(2)]
+def test_pick_list_action_opens_the_pick_list(warehouse_client, agent_api, api, catalogue):
+    orders = [confirmed(agent_api, api, customer={"external_id": f"b{n}"}) for n in range(2)]
 
     response = warehouse_client.post(
         "/admin/orders/order/", {"action": "print_pick_list", "_selected_action": [o["id"] for o in orders]}
@@ -69,6 +64,17 @@ def test_pick_list_action_opens_the_pick_list(warehouse_client, api, catalogue):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/warehouse/pick-list/?ids=")
+
+
+def test_pick_list_action_refuses_a_selection_without_a_confirmed_order(warehouse_client, api, catalogue):
+    order = create_order(api)
+
+    response = warehouse_client.post(
+        "/admin/orders/order/", {"action": "print_pick_list", "_selected_action": [order["id"]]}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0].startswith("/admin/orders/order/")
+    assert "只有已确认的订单" in " ".join(m.message for m in response.context["messages"])
 
 
 def test_warehouse_adds_and_clears_a_flag_on_the_order_page(warehouse_client, api, catalogue):
@@ -112,6 +118,7 @@ def test_promised_sf_order_cannot_ship_with_zto_in_the_admin(warehouse_client, a
 
     assert Order.objects.get().status == "confirmed"
     assert "SF" in " ".join(m.message for m in response.context["messages"])
+    assert 'value="753456789012"' in response.content.decode()  # the page comes back with the number typed
 
 
 def test_bad_tracking_number_is_a_form_message_and_nothing_ships(warehouse_client, agent_api, api, catalogue):
@@ -136,6 +143,26 @@ def test_warehouse_page_has_ship_and_flag_forms_but_no_edit_or_price_controls(
     assert "/warehouse/flag-add/" in page
     assert "/edit/address/" not in page
     assert "138****8000" in page
+
+
+@pytest.mark.parametrize(
+    ("requests", "switched_off", "preselected"),
+    [({"courier": "SF"}, None, "SF"), ({}, None, "STO"), ({"courier": "SF"}, "SF", "STO")],
+)
+def test_ship_form_preselects_the_promised_courier_else_the_default_and_offers_couriers_in_use(
+    warehouse_client, agent_api, api, catalogue, requests, switched_off, preselected
+):
+    order = confirmed(agent_api, api, special_requests=requests, shipping_fee="12.00")
+    for courier in Courier.objects.filter(code=switched_off):
+        courier.in_use = False
+        courier.save()  # the shop config cache hears of it
+
+    page = warehouse_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+
+    assert f'<option value="{preselected}" selected>' in page
+    assert '<option value="JD"' not in page  # switched off in the defaults
+    if switched_off:
+        assert f'<option value="{switched_off}"' not in page
 
 
 def test_agent_cannot_ship(client, staff_user, agent_api, api, catalogue):

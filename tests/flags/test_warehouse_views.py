@@ -3,7 +3,7 @@
 import pytest
 
 from flags.models import Flag, FlagCategory
-from tests.orders.helpers import create_order
+from tests.orders.helpers import create_confirmed_order, create_order
 
 pytestmark = pytest.mark.django_db
 
@@ -14,14 +14,15 @@ def warehouse_client(client, staff_user):
     return client
 
 
-def test_pick_list_shows_lines_flags_courier_and_texts_verbatim(warehouse_client, api, catalogue):
-    order = create_order(
+def test_pick_list_shows_lines_flags_courier_and_texts_verbatim(warehouse_client, agent_api, api, catalogue):
+    order = create_confirmed_order(
         api,
+        agent_api,
         lines=[{"sku": "RING-SILVER-12", "quantity": 1}, {"sku": "TEE-RED-M", "quantity": 2}],
         special_requests={"courier": "SF", "engraving": "致韩梅梅", "card_message": "生日快乐！", "gift_wrap": True},
         shipping_fee="12.00",
     )
-    other = create_order(api, customer={"external_id": "b2"})
+    other = create_confirmed_order(api, agent_api, customer={"external_id": "b2"})
 
     response = warehouse_client.get("/admin/warehouse/pick-list/", {"ids": f"{order['id']},{other['id']}"})
 
@@ -39,13 +40,25 @@ def test_pick_list_shows_lines_flags_courier_and_texts_verbatim(warehouse_client
     assert "13800138000" not in content
 
 
-def test_pick_list_shows_full_phone_to_agents(client, staff_user, api, catalogue):
-    client.force_login(staff_user("agents"))
-    order = create_order(api)
+def test_pick_list_shows_full_phone_to_agents(client, staff_user, agent_api, api, catalogue):
+    client.force_login(staff_user("agents", username="ag"))
+    order = create_confirmed_order(api, agent_api)
 
     content = client.get("/admin/warehouse/pick-list/", {"ids": str(order["id"])}).content.decode()
 
     assert "13800138000" in content
+
+
+def test_pick_list_packs_confirmed_orders_only_and_names_the_others(warehouse_client, agent_api, api, catalogue):
+    packed = create_confirmed_order(api, agent_api)
+    pending = create_order(api, customer={"external_id": "b2"})
+
+    response = warehouse_client.get("/admin/warehouse/pick-list/", {"ids": f"{packed['id']},{pending['id']}"})
+
+    page = response.content.decode()
+    assert page.count('<section class="sheet">') == 1
+    assert packed["external_id"] in page.split('<section class="sheet">')[1]
+    assert pending["external_id"] in page.split('<div class="left-out')[1].split("</div>")[0]
 
 
 @pytest.mark.parametrize("ids", ["", "abc", ",".join(str(n) for n in range(1, 300))])

@@ -11,6 +11,16 @@ def create_order(api, **overrides) -> dict:
     return response.json()
 
 
+def create_confirmed_order(api, agent_api, **overrides) -> dict:
+    """Create an order, acknowledge its warnings as an agent and confirm it (all over REST)."""
+    order = create_order(api, **overrides)
+    for check in order["checks"]:
+        if check["severity"] == "warning":
+            act(agent_api, order, f"checks/{check['code']}/acknowledge", {"note": "ok"})
+    assert act(agent_api, order, "confirm").status_code == 200
+    return order
+
+
 def codes(order: dict, status: str | None = "open") -> list[str]:
     return sorted(c["code"] for c in order["checks"] if status is None or c["status"] == status)
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from orders.roles import AGENTS, WAREHOUSE
 from tests.conftest import make_staff
-from tests.orders.messaging.conftest import confirmation_of
+from tests.orders.messaging.conftest import confirmation_of, token_of
 from tests.orders.messaging.fakes import permanent
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,18 @@ def test_the_order_page_shows_its_messages_with_status_attempts_and_errors(clien
     assert response.status_code == 200
     assert "HTTP 403 from the gateway" in text
     assert f"/admin/orders/message/{confirmation_of(order).pk}/change/" in text
+
+
+@pytest.mark.parametrize("role", [AGENTS, WAREHOUSE])
+def test_the_message_detail_hides_the_buyers_link_token(client, confirmed, role):
+    message = confirmation_of(confirmed())
+    token = token_of(message)
+    logged_in(client, role)
+
+    text = client.get(f"/admin/orders/message/{message.pk}/change/").content.decode()
+
+    assert "/c/********/" in text
+    assert token.split(":")[0] not in text
 
 
 def test_the_failures_list_shows_failed_messages_only(client, confirmed, recording):
