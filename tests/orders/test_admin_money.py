@@ -21,6 +21,7 @@ from tests.orders.helpers import create_order
 pytestmark = pytest.mark.django_db
 
 ORDERS = "/admin/orders/order/"
+QUEUE = "/admin/orders/confirmationqueue/"
 TEE = {"sku": "TEE-RED-M", "quantity": 1, "unit_price": "99.00"}
 SHOE = {"sku": "SHOE-WHITE-42", "quantity": 1, "unit_price": "259.00"}
 
@@ -749,3 +750,35 @@ def test_the_order_page_reads_edits_and_merges_in_bounded_queries(agent_client, 
     many = _queries(agent_client, lambda: agent_client.get(page_url(primary.pk)))
 
     assert many == few <= 13
+
+
+# --- merge reached from the queue and from the mergeable hint ----------------------------------------------
+
+
+def test_the_queue_merges_the_selected_orders(agent_client, pair):
+    ids = sorted(order["id"] for order in pair)
+    assert "merge_selected_orders" in text_of(agent_client.get(QUEUE))
+
+    chosen = agent_client.post(QUEUE, {"action": "merge_selected_orders", "_selected_action": ids, "index": 0})
+
+    assert chosen.status_code == 302
+    shown = agent_client.get(chosen["Location"])
+    assert [row.order.pk for row in shown.context["rows"]] == ids
+    assert shown.context["primary"] is not None
+
+
+def test_the_mergeable_hint_links_to_the_merge_preview(
+    agent_client, api, catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the second order gives the first the hint
+        first, second = create_order(api, lines=[TEE]), create_order(api, lines=[SHOE])
+
+    page = agent_client.get(page_url(first["id"]))
+
+    row = next(row for row in page.context["check_rows"] if row.result.code == "order.mergeable")
+    assert row.link is not None
+    url, label = row.link
+    assert f'href="{url}"' in page.content.decode().replace("&amp;", "&")
+    assert label == "Merge these orders"
+    shown = agent_client.get(url)
+    assert sorted(row.order.pk for row in shown.context["rows"]) == sorted([first["id"], second["id"]])
