@@ -7,6 +7,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Where buyers' links (/c/<token>/) point: the demo's messages and the running server's (SITE_URL wins when set).
+SITE_URL ?= http://$(HOST)
 # The benchmarks' own database (created when missing); bench/README.md has the full commands.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/orderdesk_bench
 
@@ -22,9 +24,9 @@ $(VENV)/.installed: requirements.txt
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --base-url http://$(HOST)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST)/ (Ctrl-C stops it)"
-	$(BIN)/python manage.py runserver $(HOST)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST)
 
 test: install
 	./scripts/test

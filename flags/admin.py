@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,22 +25,39 @@ BADGE_COLOURS = {
 }
 
 
+# Dark text on the light colours, white on the others: every badge reads at 4.5:1 or better (WCAG AA).
+BADGE_DARK_TEXT = {"yellow", "orange"}
+NOTE_SHOWN = 16  # characters of a flag's note shown beside its badge in a list (all of it on hover)
+
+
 def flag_badge(colour: str, label: str = "", title: str = "") -> str:
     text = label or (FlagColour(colour).label if colour in FlagColour.values else colour)
     return format_html(
-        '<span class="flag-badge" title="{}" style="display:inline-block;min-width:1.2em;padding:0 .4em;'
-        'border-radius:.6em;background:{};color:#fff;font-size:11px;line-height:1.6em;margin-right:2px">{}</span>',
+        '<span class="flag-badge" title="{}" style="display:inline-block;white-space:nowrap;padding:0 .45em;'
+        'border-radius:.6em;background:{};color:{};font-size:11px;line-height:1.6em;margin:1px 2px 1px 0">{}</span>',
         title,
         BADGE_COLOURS.get(colour, "#757575"),
+        "#1f1f1f" if colour in BADGE_DARK_TEXT else "#fff",
         text,
     )
 
 
 def flag_badges(flags) -> str:
-    """Badges for an order's open flags (``order.open_flags``, prefetched by the list's queryset)."""
+    """An order's open flags in a list row (``order.open_flags``, prefetched by the list's queryset): each
+    badge names its colour and category, with the start of the note beside it."""
     if not flags:
         return "—"
-    return format_html_join("", "{}", ((flag_badge(flag.colour, title=flag.note),) for flag in flags))
+    return format_html_join(
+        "",
+        '<div class="flag-row">{} <small>{}</small></div>',
+        (
+            (
+                flag_badge(flag.colour, f"{flag.get_colour_display()} · {flag.category.name}", flag.note),
+                Truncator(flag.note).chars(NOTE_SHOWN),
+            )
+            for flag in flags
+        ),
+    )
 
 
 # The counts beside the colours may be this old: counting every open flag of a million orders on each

@@ -14,13 +14,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.geo import canonical_city, canonical_province
 from orders.text import normalise_text
 
 
 class AddressKind(models.TextChoices):
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("address kind", "Home")  # not the admin's "Home" (首页)
     WORK = "work", _("Work")
     SCHOOL = "school", _("School")
     OTHER = "other", _("Other")

@@ -1,12 +1,15 @@
 """The forms of the agent's order page. They check shape only and build the services' input;
 every rule lives in ``orders.services`` and ``orders.checks``."""
 
+from dataclasses import dataclass, field
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_display, phone_normalise
+from orders.admin.conflicts import ChangedMeanwhile, SeenValuesMixin, form_refresh, formset_refresh
 from orders.models import Courier, Order, OrderLine
 from orders.services.edits import LineChange, OrderChanges
 from orders.services.workflow import NOTE_MAX
@@ -37,7 +40,7 @@ class AcknowledgeForm(VersionForm):
     note = text_field(NOTE_MAX, required=True, label=_("note"))
 
 
-class AddressForm(VersionForm):
+class AddressForm(SeenValuesMixin, VersionForm):
     recipient = text_field(100, label=_("recipient"))
     phone = text_field(32, label=_("phone"))
     province = text_field(50, label=_("province"))
@@ -71,7 +74,7 @@ class AddressForm(VersionForm):
         return OrderChanges(address={name: self.cleaned_data[name] for name in Address.field_names()})
 
 
-class LineForm(forms.Form):
+class LineForm(SeenValuesMixin, forms.Form):
     line_id = forms.IntegerField(widget=forms.HiddenInput)
     sku = text_field(64, required=True, label=_("SKU"))
     size = text_field(30, label=_("size"))
@@ -101,7 +104,7 @@ def lines_changes(formset: forms.BaseFormSet) -> OrderChanges:
     return OrderChanges(lines=tuple(change for form in formset if (change := form.change()) is not None))
 
 
-class RequestsForm(VersionForm):
+class RequestsForm(SeenValuesMixin, VersionForm):
     courier = forms.ChoiceField(required=False, label=_("courier"))
     gift_wrap = forms.BooleanField(required=False, label=_("gift wrap"))
     engraving = text_field(200, label=_("engraving text"))
@@ -131,3 +134,52 @@ class RequestsForm(VersionForm):
             requests={name: data[name] for name in ("courier", "gift_wrap", "engraving", "card_message")},
             buyer_note=data["buyer_note"],
         )
+
+
+@dataclass(frozen=True)
+class EditForms:
+    """The forms of one edit page of the order (address, lines or requests), bound to a post or not."""
+
+    part: str
+    form: forms.BaseForm | None = None
+    version_form: VersionForm | None = None
+    formset: forms.BaseFormSet | None = None
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, part: str, order: Order, data=None) -> "EditForms":
+        if part == "lines":
+            lines = list(order.lines.order_by("position", "id"))
+            version_form = VersionForm(data, initial={"version": order.version})
+            return cls(part, version_form=version_form, formset=line_formset(lines, data), lines=lines)
+        if part == "address":
+            return cls(part, form=AddressForm(data, initial=AddressForm.initial_for(order)))
+        initial = RequestsForm.initial_for(order)
+        return cls(part, form=RequestsForm(data, initial=initial, current_courier=order.requested_courier))
+
+    @property
+    def is_bound(self) -> bool:
+        return (self.form or self.version_form).is_bound
+
+    def is_valid(self) -> bool:
+        # Every form is validated, so that each shows its errors.
+        valid = [f.is_valid() for f in (self.version_form, self.form, self.formset) if f is not None]
+        return all(valid)
+
+    def changes(self) -> OrderChanges:
+        return lines_changes(self.formset) if self.formset is not None else self.form.changes()
+
+    def version(self) -> int:
+        return (self.version_form or self.form).cleaned_data["version"]
+
+    def refreshed(self, order: Order) -> tuple["EditForms", list[ChangedMeanwhile]]:
+        """The same forms on the order as it is now, with the agent's changes kept, and what somebody
+        else changed since the agent opened them."""
+        now = EditForms.build(self.part, order)
+        if self.formset is not None:
+            labels = [f"#{line.position}" for line in now.lines]
+            data, changed = formset_refresh(self.formset, now.formset, "line_id", labels)
+            data.update(form_refresh(None, now.version_form)[0])
+        else:
+            data, changed = form_refresh(self.form, now.form)
+        return EditForms.build(self.part, order, data), changed

@@ -12,6 +12,7 @@ from orders.addresses import InvalidPhoneNumber, mask_name, mask_phone, phone_no
 from orders.admin.paginator import EstimatedCountPaginator
 from orders.admin.workbench import FULL_PHONE_PERMISSION
 from orders.checks import REGISTRY
+from orders.checks.messages import check_title
 from orders.models import Order, Severity
 from orders.selectors import orders_with_open_check
 
@@ -24,7 +25,7 @@ class OpenCheckCodeFilter(admin.SimpleListFilter):
     parameter_name = "open_check"
 
     def lookups(self, request, model_admin) -> list[tuple[str, str]]:
-        return [(code, code) for code in sorted(REGISTRY)]
+        return [(code, check_title(code)) for code in sorted(REGISTRY)]
 
     def queryset(self, request, queryset: QuerySet[Order]) -> QuerySet[Order] | None:
         if self.value():

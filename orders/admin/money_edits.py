@@ -4,7 +4,8 @@ Each edit has its own page: the agent fills in the form, presses Preview to see 
 after (computed by the same rules as the service, on in-memory copies: nothing is saved), then Save,
 which calls the service with the order's version the preview was computed from. An order changed by
 somebody else in between is refused with a message and the preview is shown again as the order now is.
-Merging starts from an action on the order list and previews the primary order (or why not) first.
+Merging starts from an action on the order lists (the queue too) or from the mergeable hint's link,
+and previews the primary order (or why not) first.
 """
 
 import copy
@@ -14,23 +15,36 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orders.admin.conflicts import version_conflict_notice
 from orders.admin.forms import ReasonForm, VersionForm, text_field
-from orders.admin.workbench import CONFIRM_PERMISSION, _order_or_404, _require, domain_error_text, form_errors_text
+from orders.admin.merge_action import MERGE_MAX, MERGE_PERMISSION, MergeActionMixin, merge_link
+from orders.admin.workbench import (
+    CONFIRM_PERMISSION,
+    _order_or_404,
+    _require,
+    domain_error_text,
+    form_errors_text,
+)
 from orders.events import Actor
 from orders.exceptions import DomainError, MergeRefused, OrderNotEditable, VersionConflict
 from orders.models import Order, OrderLine, OrderStatus
 from orders.money import quantize
 from orders.pricing import PriceChange, ShippingQuote, discount_given, order_shipping_quote
 from orders.services.lifecycle import transition_allowed
-from orders.services.merge import REASON_MAX, MergePlan, order_unmerge, orders_merge, orders_merge_preview
+from orders.services.merge import (
+    REASON_MAX,
+    MergePlan,
+    order_unmerge,
+    orders_merge,
+    orders_merge_preview,
+)
 from orders.services.pricing import (
     discount_allowance_for,
     order_adjust_price,
@@ -43,8 +57,6 @@ from orders.shop_config import shop_config
 
 PRICE_PERMISSION = "orders.edit_order_price"
 SHIPPING_PERMISSION = "orders.edit_order_shipping"
-MERGE_PERMISSION = "orders.merge_orders"
-MERGE_MAX = 50  # as many orders as one REST merge takes
 
 
 class PreviewedForm(VersionForm):
@@ -161,7 +173,7 @@ class MergeRow:
     refusals: list[str]
 
 
-class OrderMoneyEditsMixin:
+class OrderMoneyEditsMixin(MergeActionMixin):
     """Adds the price and shipping-fee pages, merge and unmerge to the order admin, and the price
     edits to the order page. Mixed into OrderAdmin before the workbench."""
 
@@ -197,6 +209,9 @@ class OrderMoneyEditsMixin:
             can_adjust_price=user.has_perm(PRICE_PERMISSION) and order.is_editable,
             can_adjust_shipping=user.has_perm(SHIPPING_PERMISSION) and order.is_editable,
             merge_record=merge,
+            check_rows=[merge_link(row) for row in context["check_rows"]]
+            if user.has_perm(MERGE_PERMISSION)
+            else context["check_rows"],
             can_unmerge=merge is not None
             and merge.unmerged_at is None
             and user.has_perm(MERGE_PERMISSION)
@@ -286,9 +301,9 @@ class OrderMoneyEditsMixin:
             else:
                 try:
                     saved = save()
-                except VersionConflict as error:
+                except VersionConflict:
                     # The preview shows the order as it is now: the agent saves again knowingly, or leaves.
-                    messages.error(request, domain_error_text(error))
+                    version_conflict_notice(request)
                 except DomainError as error:
                     messages.error(request, domain_error_text(error))
                     show_preview = False
@@ -333,18 +348,6 @@ class OrderMoneyEditsMixin:
         return TemplateResponse(request, self.money_template, context)
 
     # --- merge and unmerge ---------------------------------------------------------------------
-
-    def has_merge_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(MERGE_PERMISSION)
-
-    @admin.action(description=gettext_lazy("Merge the selected orders"), permissions=["merge"])
-    def merge_selected_orders(self, request: HttpRequest, queryset) -> HttpResponseRedirect | None:
-        ids = sorted(queryset.values_list("pk", flat=True)[: MERGE_MAX + 1])
-        if len(ids) > MERGE_MAX:
-            self.message_user(request, _("At most %d orders can be merged at once.") % MERGE_MAX, messages.ERROR)
-            return None
-        url = reverse("admin:orders_order_merge", current_app=self.admin_site.name)
-        return HttpResponseRedirect(url + "?" + urlencode({"ids": ",".join(map(str, ids))}))
 
     def merge_view(self, request: HttpRequest) -> HttpResponse:
         """GET: the preview of the merge (or why not); POST: merge with the versions the preview showed."""

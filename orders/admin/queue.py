@@ -8,6 +8,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin, OrderPageChangeList
+from orders.admin.money_edits import MergeActionMixin
 from orders.admin.warehouse import FlagListMixin
 from orders.admin.workbench import CONFIRM_PERMISSION
 from orders.models import ConfirmationQueue, Order
@@ -15,7 +16,7 @@ from orders.selectors import orders_awaiting_confirmation
 
 
 @admin.register(ConfirmationQueue)
-class ConfirmationQueueAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
+class ConfirmationQueueAdmin(MergeActionMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "waiting",
@@ -27,13 +28,13 @@ class ConfirmationQueueAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
         "open_warnings",
         "flag_badges",
         "total",
-        "storefront",
-    ]
+    ]  # the storefront is a filter: a column of it pushed the queue past 1366 px
     list_filter = [OpenCheckCodeFilter, OpenCheckSeverityFilter, "storefront"]
     list_select_related = ["storefront", "customer"]
     ordering = ["created_at", "id"]
     show_full_result_count = False
     list_per_page = 50
+    actions = ["merge_selected_orders"]
 
     def get_queryset(self, request) -> QuerySet[Order]:
         return orders_awaiting_confirmation(super().get_queryset(request))

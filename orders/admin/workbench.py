@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -19,18 +20,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from orders.addresses import AddressKind, mask_phone, phone_display
-from orders.admin.forms import (
-    AcknowledgeForm,
-    AddressForm,
-    ReasonForm,
-    RequestsForm,
-    VersionForm,
-    line_formset,
-    lines_changes,
-)
-from orders.checks.messages import check_message
+from orders.admin.conflicts import ChangedMeanwhile, version_conflict_notice
+from orders.admin.forms import AcknowledgeForm, EditForms, ReasonForm, VersionForm
+from orders.admin.timeline import EventChange, event_changes, field_label
+from orders.checks.messages import check_message, check_title
 from orders.events import Actor
-from orders.exceptions import ConfirmBlocked, DomainError
+from orders.exceptions import ConfirmBlocked, DomainError, VersionConflict
 from orders.models import (
     AWAITING_CONFIRMATION_STATUSES,
     CheckResult,
@@ -39,7 +34,6 @@ from orders.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    PriceEditKind,
     ReturnPolicy,
     Severity,
 )
@@ -107,6 +101,7 @@ class PolicyRow:
 class CheckRow:
     result: CheckResult
     message: str
+    link: tuple[str, str] | None = None  # (url, label): where to act on the finding
 
     @property
     def acknowledgeable(self) -> bool:
@@ -114,93 +109,9 @@ class CheckRow:
 
 
 @dataclass(frozen=True)
-class EventChange:
-    label: str
-    before: str
-    after: str | None = None  # None: a detail (label: before), not a change
-
-
-@dataclass(frozen=True)
 class EventRow:
     event: OrderEvent
     changes: list[EventChange]
-
-
-def _reference(value: dict) -> str | None:
-    """An order or a line named in an event's data, as an agent names it: "TB001 (109.00)", "#1 TEE-RED-M"."""
-    if {"id", "external_id"} <= value.keys():
-        total = (value.get("totals") or {}).get("total")
-        return f"{value['external_id']} ({total})" if total else str(value["external_id"])
-    if {"id", "position", "sku"} <= value.keys():
-        return f"#{value['position']} {value['sku']}"
-    return None
-
-
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dict):
-        reference = _reference(value)
-        if reference is not None:
-            return reference
-        return ", ".join(f"{name}: {_display(item)}" for name, item in value.items())
-    if isinstance(value, list | tuple):
-        return "、".join(_display(item) for item in value) or "—"
-    if value in OrderStatus.values:
-        return str(OrderStatus(value).label)
-    return str(value)
-
-
-PhoneFormat = Callable[[str], str]
-
-
-def _field(name: str, value: Any, show_phone: PhoneFormat) -> str:
-    if name == "phone" and isinstance(value, str) and value:
-        return show_phone(value)
-    if name == "kind" and value in PriceEditKind.values:
-        return str(PriceEditKind(value).label)
-    return _display(value)
-
-
-def _diff(label: str, before: dict, after: dict, show_phone: PhoneFormat) -> list[EventChange]:
-    names = dict.fromkeys([*before, *after])
-    return [
-        EventChange(
-            f"{label} {name}".strip(),
-            _field(name, before.get(name), show_phone),
-            _field(name, after.get(name), show_phone),
-        )
-        for name in names
-        if before.get(name) != after.get(name)
-    ]
-
-
-def event_changes(data: dict, show_phone: PhoneFormat) -> list[EventChange]:
-    """An event's data as rows a person reads: "field: before → after", then the other details.
-    Phone numbers go through ``show_phone`` (masked for staff who may not see them)."""
-    rows: list[EventChange] = []
-    before, after = data.get("before"), data.get("after")
-    if isinstance(before, dict) or isinstance(after, dict):
-        rows += _diff("", before or {}, after or {}, show_phone)
-    elif "before" in data or "after" in data:
-        rows.append(EventChange("", _display(before), _display(after)))
-    lines = data.get("lines")
-    line_diffs = isinstance(lines, list) and all(isinstance(line, dict) and "before" in line for line in lines)
-    if line_diffs:
-        for line in lines:
-            rows += _diff(f"#{line.get('line')}", line.get("before") or {}, line.get("after") or {}, show_phone)
-    for name, value in data.items():
-        if name in ("before", "after", "fields") or (name == "lines" and line_diffs):
-            continue
-        if isinstance(value, dict) and {"before", "after"} <= value.keys():
-            rows.append(
-                EventChange(name, _field(name, value["before"], show_phone), _field(name, value["after"], show_phone))
-            )
-        else:
-            rows.append(EventChange(name, _field(name, value, show_phone)))
-    return rows
 
 
 def _check_rows(results: list[CheckResult]) -> list[CheckRow]:
@@ -242,14 +153,14 @@ def domain_error_text(error: DomainError) -> str:
     """The error's message, with what the agent must fix when it says (open blockers, bad fields)."""
     parts = [str(error.message)]
     if isinstance(error, ConfirmBlocked) and isinstance(error.data, dict):
-        blockers = [item["code"] for item in error.data.get("blockers", [])]
-        warnings = [item["code"] for item in error.data.get("warnings", [])]
+        blockers = dict.fromkeys(check_title(item["code"]) for item in error.data.get("blockers", []))
+        warnings = dict.fromkeys(check_title(item["code"]) for item in error.data.get("warnings", []))
         if blockers:
             parts.append(_("Open blockers: %s.") % ", ".join(blockers))
         if warnings:
             parts.append(_("Warnings to acknowledge: %s.") % ", ".join(warnings))
     for name, errors in error.fields.items():
-        parts.append(f"{name}: {' '.join(str(e) for e in errors)}")
+        parts.append(f"{field_label(name)}: {' '.join(str(e) for e in errors)}")
     return " ".join(parts)
 
 
@@ -394,6 +305,7 @@ class OrderWorkbenchMixin:
             "address_kind": AddressKind(order.ship_kind).label if order.ship_kind in AddressKind.values else "",
             "ship_phone": show_phone(order.ship_phone),
             "customer_phone": show_phone(order.customer.phone or order.customer.default_phone),
+            "buyer_language": dict(settings.LANGUAGES).get(order.customer.language, order.customer.language),
             "line_rows": line_rows,
             "special_requests": _special_requests(order),
             "policy_rows": _policy_rows(line_rows),
@@ -436,41 +348,34 @@ class OrderWorkbenchMixin:
             raise Http404
         _require(request, EDIT_PERMISSION)
         order = _order_or_404(object_id, Order.objects.select_related("customer"))
-        data = request.POST if request.method == "POST" else None
-        version_form, form, formset, lines = None, None, None, []
-        if part == "lines":
-            lines = list(order.lines.order_by("position", "id"))
-            version_form = VersionForm(data, initial={"version": order.version})
-            formset = line_formset(lines, data)
-        elif part == "address":
-            form = AddressForm(data, initial=AddressForm.initial_for(order))
-        else:
-            form = RequestsForm(data, initial=RequestsForm.initial_for(order), current_courier=order.requested_courier)
-
-        if data is not None:
-            bound = [f for f in (version_form, form, formset) if f is not None]
-            valid = [f.is_valid() for f in bound]  # every form validated, so that each shows its errors
-            if all(valid):
-                if formset is not None:
-                    changes, version = lines_changes(formset), version_form.cleaned_data["version"]
-                else:
-                    changes, version = form.changes(), form.cleaned_data["version"]
-                saved = self._edit_save(request, order, changes, version)
+        edit = EditForms.build(part, order, request.POST if request.method == "POST" else None)
+        changed_meanwhile: list[ChangedMeanwhile] = []
+        if edit.is_bound and edit.is_valid():
+            try:
+                saved = self._edit_save(request, order, edit.changes(), edit.version())
+            except VersionConflict:
+                # Somebody saved in between: the same form on the order as it is now, the agent's changes kept.
+                order = _order_or_404(object_id, Order.objects.select_related("customer"))
+                edit, changed_meanwhile = edit.refreshed(order)
+                version_conflict_notice(request)
+            else:
                 if saved:
                     return HttpResponseRedirect(self.order_url(order))
 
         context = {
             **self._page_context(request, order, str(EDIT_PARTS[part])),
             "part": part,
-            "form": form,
-            "version_form": version_form,
-            "formset": formset,
-            "line_forms": list(zip(lines, formset, strict=False)) if formset is not None else [],
+            "form": edit.form,
+            "version_form": edit.version_form,
+            "formset": edit.formset,
+            "line_forms": list(zip(edit.lines, edit.formset, strict=False)) if edit.formset is not None else [],
+            "changed_meanwhile": changed_meanwhile,
             "order_url": self.order_url(order),
         }
         return TemplateResponse(request, self.edit_template, context)
 
     def _edit_save(self, request: HttpRequest, order: Order, changes: OrderChanges, version: int) -> bool:
+        """Save; False when refused (the reason is a message). A version conflict is raised for the caller."""
         if changes.is_empty:
             messages.info(request, _("Nothing was changed."))
             return True
@@ -478,6 +383,8 @@ class OrderWorkbenchMixin:
             edited = order_edit(
                 order_id=order.pk, changes=changes, actor=Actor(user=request.user), expected_version=version
             )
+        except VersionConflict:
+            raise
         except DomainError as error:
             messages.error(request, domain_error_text(error))
             return False

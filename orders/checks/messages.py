@@ -7,6 +7,7 @@ Chinese for one agent and in English for another.
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders.addresses import AddressKind
 
@@ -212,6 +213,38 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "request.in_note": _in_note,
     "request.note_conflict": _note_conflict,
 }
+
+
+# Each check's name where a sentence is too long: refusals ("open blockers: …"), filters.
+TITLES = {
+    "address.incomplete": gettext_lazy("Address incomplete"),
+    "phone.invalid": gettext_lazy("Phone number invalid"),
+    "address.not_default": gettext_lazy("Not the default address"),
+    "address.bulky_to_work": gettext_lazy("Bulky goods to a work address"),
+    "address.school_in_holiday": gettext_lazy("School address in the holidays"),
+    "address.province_mismatch": gettext_lazy("Two addresses in one"),
+    "phone.not_mobile": gettext_lazy("Not a mobile number"),
+    "order.mergeable": gettext_lazy("Can be merged"),
+    "line.unknown_sku": gettext_lazy("Unknown SKU"),
+    "line.variant_mismatch": gettext_lazy("Size or colour does not match the SKU"),
+    "line.out_of_stock": gettext_lazy("Out of stock"),
+    "line.quantity_unusual": gettext_lazy("Unusual quantity"),
+    "line.multiple_sizes": gettext_lazy("One item in several sizes"),
+    "line.size_differs_from_history": gettext_lazy("Size differs from earlier orders"),
+    "order.possible_duplicate": gettext_lazy("Possible duplicate order"),
+    "price.mismatch": gettext_lazy("Price differs from the catalogue"),
+    "request.courier": gettext_lazy("Named courier"),
+    "request.courier_surcharge_due": gettext_lazy("Courier surcharge due"),
+    "request.courier_unavailable": gettext_lazy("Courier not available"),
+    "request.gift_wrap": gettext_lazy("Gift wrap"),
+    "request.engraving": gettext_lazy("Engraving"),
+    "request.card_message": gettext_lazy("Card message"),
+}
+
+
+def check_title(code: str) -> str:
+    """The check's short readable name; the code itself for an unknown code."""
+    return str(TITLES.get(code, code))
 
 
 def check_message(code: str, data: dict) -> str:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from orders.admin.workbench import EventChange, event_changes
+from orders.admin.timeline import EventChange, event_changes
 from orders.events import Actor
 from orders.models import Order, OrderEvent, OrderMerge, OrderStatus, PriceEdit
 from orders.pricing import PriceChange, order_totals
@@ -21,6 +21,7 @@ from tests.orders.helpers import create_order
 pytestmark = pytest.mark.django_db
 
 ORDERS = "/admin/orders/order/"
+QUEUE = "/admin/orders/confirmationqueue/"
 TEE = {"sku": "TEE-RED-M", "quantity": 1, "unit_price": "99.00"}
 SHOE = {"sku": "SHOE-WHITE-42", "quantity": 1, "unit_price": "259.00"}
 
@@ -262,7 +263,7 @@ def test_the_order_page_lists_the_price_edits_and_reads_them_in_the_timeline(age
     assert timeline[("price_adjusted", "total")] == EventChange("total", "109.00", "104.00")
     assert timeline[("price_adjusted", "kind")].before == "Order: amount"
     assert timeline[("shipping_adjusted", "shipping")] == EventChange("shipping", "10.00", "0.00")
-    assert timeline[("shipping_adjusted", "rules_fee")].before == "6.00"
+    assert timeline[("shipping_adjusted", "rules fee")].before == "6.00"
 
 
 def test_the_timeline_names_orders_and_lines_as_agents_do():
@@ -354,7 +355,7 @@ def test_a_save_over_a_newer_version_is_refused_and_changes_nothing(agent_client
 
     refused = save(agent_client, price_url(order["id"]), shown, amount="-5.00", reason="老客户")
 
-    assert "The order was changed by somebody else" in text_of(refused)
+    assert "Somebody else changed the order" in text_of(refused)
     assert state_of_every_order() == after_other
     assert PriceEdit.objects.count() == 1
     # the page now previews the order as it is, with its current version: saving again is deliberate
@@ -490,7 +491,7 @@ def test_a_stale_shipping_save_is_refused(agent_client, supervisor, api, catalog
 
     refused = save(agent_client, shipping_url(order["id"]), shown, fee="0", reason="包邮")
 
-    assert "The order was changed by somebody else" in text_of(refused)
+    assert "Somebody else changed the order" in text_of(refused)
     assert state_of_every_order() == after_other
 
 
@@ -749,3 +750,35 @@ def test_the_order_page_reads_edits_and_merges_in_bounded_queries(agent_client, 
     many = _queries(agent_client, lambda: agent_client.get(page_url(primary.pk)))
 
     assert many == few <= 13
+
+
+# --- merge reached from the queue and from the mergeable hint ----------------------------------------------
+
+
+def test_the_queue_merges_the_selected_orders(agent_client, pair):
+    ids = sorted(order["id"] for order in pair)
+    assert "merge_selected_orders" in text_of(agent_client.get(QUEUE))
+
+    chosen = agent_client.post(QUEUE, {"action": "merge_selected_orders", "_selected_action": ids, "index": 0})
+
+    assert chosen.status_code == 302
+    shown = agent_client.get(chosen["Location"])
+    assert [row.order.pk for row in shown.context["rows"]] == ids
+    assert shown.context["primary"] is not None
+
+
+def test_the_mergeable_hint_links_to_the_merge_preview(
+    agent_client, api, catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the second order gives the first the hint
+        first, second = create_order(api, lines=[TEE]), create_order(api, lines=[SHOE])
+
+    page = agent_client.get(page_url(first["id"]))
+
+    row = next(row for row in page.context["check_rows"] if row.result.code == "order.mergeable")
+    assert row.link is not None
+    url, label = row.link
+    assert f'href="{url}"' in page.content.decode().replace("&amp;", "&")
+    assert label == "Merge these orders"
+    shown = agent_client.get(url)
+    assert sorted(row.order.pk for row in shown.context["rows"]) == sorted([first["id"], second["id"]])

@@ -329,7 +329,7 @@ def test_confirm_refused_with_a_blocker_then_allowed_after_fixing_the_lines(agen
     refused = workflow(agent_client, order["id"], "confirm")
 
     assert "The order has open blockers" in refused.content.decode()
-    assert "Open blockers: line.out_of_stock." in refused.content.decode()
+    assert "Open blockers: Out of stock." in refused.content.decode()
     assert Order.objects.get(pk=order["id"]).status == OrderStatus.PENDING_CONFIRMATION
 
     # when the agent corrects the quantity with the buyer
@@ -364,7 +364,7 @@ def test_confirm_refused_while_a_warning_is_unread(agent_client, api, catalogue)
 
     response = workflow(agent_client, order["id"], "confirm")
 
-    assert "Warnings to acknowledge: request.card_message." in response.content.decode()
+    assert "Warnings to acknowledge: Card message." in response.content.decode()
     assert Order.objects.get(pk=order["id"]).status == OrderStatus.PENDING_CONFIRMATION
 
 
@@ -634,7 +634,7 @@ def test_an_edit_with_a_stale_version_shows_the_error_and_stores_nothing(agent_c
     response = agent_client.post(f"/admin/orders/order/{order['id']}/edit/address/", data)
 
     assert response.status_code == 200
-    assert "changed by somebody else; reload it" in response.content.decode()
+    assert "Somebody else changed the order" in response.content.decode()
     assert Order.objects.get(pk=order["id"]).ship_street == "漕溪北路 88 弄 3 号 502"
 
 
