@@ -14,6 +14,7 @@ from orders.services.tokens import staff_token_issue
 from tests.factories import order_payload
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
+TIMEOUT = httpx.Timeout(60.0)  # a busy CI machine, not a slow service
 # No post hooks: the generated code is imported as it comes, nothing formats it (or needs the network).
 GENERATOR_CONFIG = "post_hooks: []\npackage_name_override: orderdesk_client\nproject_name_override: orderdesk_client\n"
 
@@ -49,7 +50,9 @@ def test_a_generated_client_creates_reads_lists_and_confirms_an_order(
     live_server, tmp_path, storefront_and_key, staff_user, catalogue
 ):
     # given: the schema as the service publishes it, and a client generated from it
-    schema = httpx.get(f"{live_server.url}/api/v1/schema/?format=json", headers={"Accept-Language": "en"})
+    schema = httpx.get(
+        f"{live_server.url}/api/v1/schema/?format=json", headers={"Accept-Language": "en"}, timeout=TIMEOUT
+    )
     assert schema.status_code == 200
     client_package = generate_client(schema.text, tmp_path)
     api = importlib.import_module("orderdesk_client.api.orders")
@@ -64,11 +67,15 @@ def test_a_generated_client_creates_reads_lists_and_confirms_an_order(
     ):
         importlib.import_module(f"orderdesk_client.api.orders.{name}")
     storefront = client_package.AuthenticatedClient(
-        base_url=live_server.url, token=storefront_and_key[1], prefix="Token", raise_on_unexpected_status=True
+        base_url=live_server.url,
+        token=storefront_and_key[1],
+        prefix="Token",
+        raise_on_unexpected_status=True,
+        timeout=TIMEOUT,
     )
     agent_key, _ = staff_token_issue(user=staff_user("agents", username="agent-generated"))
     agent = client_package.AuthenticatedClient(
-        base_url=live_server.url, token=agent_key, prefix="Token", raise_on_unexpected_status=True
+        base_url=live_server.url, token=agent_key, prefix="Token", raise_on_unexpected_status=True, timeout=TIMEOUT
     )
 
     # when: a storefront creates an order that promises SF (a red flag and a warning to read back)
