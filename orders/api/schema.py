@@ -74,6 +74,7 @@ def decimal_pattern(*, max_digits: int, decimal_places: int, min_value, max_valu
 
 class DecimalFieldExtension(OpenApiSerializerFieldExtension):
     target_class = "rest_framework.fields.DecimalField"
+    match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)

@@ -48,8 +48,18 @@ class PhoneField(TextField):
             self.fail("phone", value=value)
 
 
+class DecimalStringField(serializers.DecimalField):
+    """Money and percentages are strings ("99.00", API.md): a JSON number (a float on the way) is refused,
+    as the schema says."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def money_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs)
+    return DecimalStringField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs)
 
 
 class AddressInputSerializer(serializers.Serializer):
@@ -290,13 +300,13 @@ class DeliverSerializer(serializers.Serializer):
 class PriceAdjustSerializer(serializers.Serializer):
     """An order-level (or, with ``line_id``, a line's) discount or markup: an amount or a percentage."""
 
-    amount = serializers.DecimalField(
+    amount = DecimalStringField(
         max_digits=10,
         decimal_places=2,
         required=False,
         help_text=_("Added to the price: negative is a discount (-5.00), positive a markup."),
     )
-    percent = serializers.DecimalField(
+    percent = DecimalStringField(
         max_digits=6,
         decimal_places=2,
         min_value=Decimal("0"),

@@ -129,6 +129,14 @@ def test_text_is_a_string_not_a_number_made_one(agent_api, api, catalogue, reaso
     assert resend.status_code == 400
 
 
+@pytest.mark.parametrize("fee", [0, 10.5])
+def test_money_is_a_string_not_a_json_number(supervisor_api, api, catalogue, fee):
+    response = act(supervisor_api, create_order(api), "adjust-shipping", {"fee": fee, "reason": "包邮"})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["fee"]
+
+
 def test_white_space_alone_is_blank_for_the_pattern_and_the_service(schema, agent_api, api, catalogue):
     assert re.search(NON_BLANK_TEXT_PATTERN, " \u3000\t") is None
     assert act(agent_api, create_order(api), "hold", {"reason": " \u3000\t"}).status_code == 400
