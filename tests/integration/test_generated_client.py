@@ -9,9 +9,14 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from orders.services.tokens import staff_token_issue
 from tests.factories import order_payload
+
+# The live server needs committed rows; the serialized rollback puts back what the migrations seeded
+# (roles, shop settings) for the transactional tests that run after this one.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 TIMEOUT = httpx.Timeout(60.0)  # a busy CI machine, not a slow service
