@@ -12,7 +12,10 @@ SITE_URL ?= http://$(HOST)
 # The benchmarks' own database (created when missing); bench/README.md has the full commands.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/orderdesk_bench
 
-.PHONY: run test faults e2e install lint check bench-smoke clean
+# The API fuzzer's own database (dropped and created by every run); scripts/api_fuzz.py has the knobs.
+API_FUZZ_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/orderdesk_api_fuzz
+
+.PHONY: run test faults e2e api-fuzz install lint check bench-smoke clean
 
 install: $(VENV)/.installed
 
@@ -57,5 +60,11 @@ bench-smoke: install
 	$(BIN)/python -m bench.profile --smoke
 	$(BIN)/python -m bench.messages --smoke
 
+# schemathesis (every check, fixed seed) against gunicorn on PostgreSQL, as a storefront and as each staff
+# role; fails on any failure. Reports in api-fuzz-report/.
+api-fuzz: export API_FUZZ_DATABASE_URL := $(API_FUZZ_DATABASE_URL)
+api-fuzz: install
+	$(BIN)/python scripts/api_fuzz.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles var/e2e
+	rm -rf $(VENV) db.sqlite3 staticfiles var/e2e api-fuzz-report

@@ -90,6 +90,11 @@ class DiscountLimitExceeded(DomainError):
     default_message = _("The discount is larger than your role allows.")
 
 
+class AmountTooLarge(DomainError):
+    code = "amount_too_large"
+    default_message = _("The order's amounts are larger than the shop can record.")
+
+
 class NegativeTotal(DomainError):
     code = "negative_total"
     default_message = _("The total would become negative.")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from orders.exceptions import DiscountLimitExceeded, InvalidInput, NegativeTotal, PaidIncreaseRefused
+from orders.exceptions import AmountTooLarge, DiscountLimitExceeded, InvalidInput, NegativeTotal, PaidIncreaseRefused
 from orders.money import ZERO, quantize
 from orders.shop_config import ShopConfig
 
@@ -52,6 +52,11 @@ def order_totals(order) -> Totals:
     return Totals(items=order.items_total, adjustment=order.adjustment, shipping=order.shipping_fee, total=order.total)
 
 
+# What an order's and a line's money columns hold (12 digits, 2 places): 9,999 of a 99,999,999.99 item
+# do not fit, and are refused (400) rather than failing in the database.
+MAX_ORDER_AMOUNT = Decimal("9999999999.99")
+
+
 def totals_refresh(order, lines) -> Totals:
     """Recompute every line total and the order's totals in place (the caller saves)."""
     for line in lines:
@@ -59,6 +64,9 @@ def totals_refresh(order, lines) -> Totals:
     totals = totals_compute(
         line_totals=(line.line_total for line in lines), adjustment=order.adjustment, shipping=order.shipping_fee
     )
+    amounts = [totals.items, totals.adjustment, totals.total, *(line.line_total for line in lines)]
+    if max(abs(amount) for amount in amounts) > MAX_ORDER_AMOUNT:
+        raise AmountTooLarge()
     order.items_total, order.adjustment, order.shipping_fee, order.total = (
         totals.items,
         totals.adjustment,

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders.api.permissions import staff_with, storefront_or_staff_with
+from orders.api.serializers import TextField
 from orders.api.views.common import OrderViewMixin, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.messaging.models import Message, MessageTemplate
@@ -22,13 +23,15 @@ class MessageOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     attempts = serializers.IntegerField()
     due_at = serializers.DateTimeField()
-    sent_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     reason = serializers.CharField()
 
 
 class StaffMessageOutputSerializer(MessageOutputSerializer):
-    last_error = serializers.CharField()
+    last_error = serializers.CharField(
+        required=False, help_text="The last delivery error; staff only (a storefront's list leaves it out)."
+    )
 
 
 class ResendSerializer(serializers.Serializer):
@@ -36,7 +39,7 @@ class ResendSerializer(serializers.Serializer):
         choices=MessageTemplate.choices,
         help_text=_("Which message to send again, rendered from the order as it is now."),
     )
-    reason = serializers.CharField(max_length=500)
+    reason = TextField(max_length=500)
 
 
 class _OrderMessagesMixin(OrderViewMixin):

@@ -70,7 +70,7 @@ class CheckOutputSerializer(serializers.Serializer):
     message = serializers.SerializerMethodField()
     data = serializers.JSONField()
     resolved_by = serializers.SerializerMethodField()
-    resolved_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
     note = serializers.CharField()
 
     def get_message(self, check) -> str:
@@ -132,8 +132,8 @@ class ShippingQuoteSerializer(serializers.Serializer):
 class ShipmentSerializer(serializers.Serializer):
     courier = serializers.CharField(source="shipped_courier")
     tracking_number = serializers.CharField()
-    shipped_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField()
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
 
 
 class _OrderBaseSerializer(serializers.Serializer):
@@ -149,7 +149,7 @@ class _OrderBaseSerializer(serializers.Serializer):
     open_warnings = serializers.IntegerField()
     flags = FlagOutputSerializer(many=True, source="open_flags")
     shipping_address = serializers.SerializerMethodField()
-    placed_at = serializers.DateTimeField()
+    placed_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

@@ -16,11 +16,14 @@ from orders.text import CONTROL_CHARACTERS
 
 
 class TextField(serializers.CharField):
-    """A CharField that refuses control characters (they break pick lists and SMS gateways)."""
+    """A CharField that takes only strings (DRF would turn 0 into "0": the schema says string) and refuses
+    control characters (they break pick lists and SMS gateways)."""
 
     default_error_messages = {"control": _("Control characters are not allowed.")}
 
     def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
         value = super().to_internal_value(data)
         if CONTROL_CHARACTERS.search(value):
             self.fail("control")
@@ -28,7 +31,8 @@ class TextField(serializers.CharField):
 
 
 class PhoneField(TextField):
-    default_error_messages = {"phone": _("“%(value)s” is not a phone number.")}
+    # DRF fills field messages with str.format: "{value}", not "%(value)s".
+    default_error_messages = {"phone": _("“{value}” is not a phone number.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 32)
@@ -44,8 +48,18 @@ class PhoneField(TextField):
             self.fail("phone", value=value)
 
 
+class DecimalStringField(serializers.DecimalField):
+    """Money and percentages are strings ("99.00", API.md): a JSON number (a float on the way) is refused,
+    as the schema says."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def money_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs)
+    return DecimalStringField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs)
 
 
 class AddressInputSerializer(serializers.Serializer):
@@ -108,7 +122,7 @@ class OrderCreateSerializer(serializers.Serializer):
     payment_status = serializers.ChoiceField(
         choices=[PaymentStatus.UNPAID, PaymentStatus.PAID], required=False, default=PaymentStatus.UNPAID
     )
-    currency = serializers.CharField(max_length=3, required=False)
+    currency = TextField(max_length=3, required=False)
     customer = CustomerInputSerializer()
     shipping_address = AddressInputSerializer()
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=200)
@@ -170,17 +184,20 @@ class VariantRowSerializer(serializers.Serializer):
     product_code = TextField(max_length=64)
     product_name = TextField(max_length=200)
     category = TextField(max_length=50)
+    # The optional columns take null as "not given" (see to_internal_value), as an empty CSV cell.
     size = TextField(max_length=30, required=False, allow_blank=True, default="")
     colour = TextField(max_length=30, required=False, allow_blank=True, default="")
     price = money_field()
-    stock = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, default=0)
-    bulky = serializers.BooleanField(required=False, default=False)
-    engravable = serializers.BooleanField(required=False, default=False)
-    max_engraving_chars = serializers.IntegerField(min_value=0, max_value=200, required=False, default=0)
+    stock = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True, default=0)
+    bulky = serializers.BooleanField(required=False, allow_null=True, default=False)
+    engravable = serializers.BooleanField(required=False, allow_null=True, default=False)
+    max_engraving_chars = serializers.IntegerField(
+        min_value=0, max_value=200, required=False, allow_null=True, default=0
+    )
     usual_max_quantity = serializers.IntegerField(
         min_value=1, max_value=9999, required=False, allow_null=True, default=None
     )
-    return_policy = TextField(max_length=40, required=False, allow_blank=True, default="")
+    return_policy = TextField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
 
     def to_internal_value(self, data):
         # CSV cells are strings: an empty cell means "not given".
@@ -200,8 +217,8 @@ class CatalogUpsertResultSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    username = TextField(max_length=150)
+    password = TextField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -211,7 +228,7 @@ class TokenResponseSerializer(serializers.Serializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     note = TextField(max_length=500)
-    key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    key = TextField(max_length=64, required=False, allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -265,14 +282,14 @@ class FlagCreateSerializer(serializers.Serializer):
 
 
 class ShipSerializer(serializers.Serializer):
-    courier = serializers.CharField(max_length=8)
+    courier = TextField(max_length=8)
     tracking_number = TextField(max_length=40)
     override_reason = TextField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class TrackingCorrectionSerializer(serializers.Serializer):
     tracking_number = TextField(max_length=40)
-    courier = serializers.CharField(max_length=8, required=False)
+    courier = TextField(max_length=8, required=False)
     reason = TextField(max_length=500)
 
 
@@ -283,13 +300,13 @@ class DeliverSerializer(serializers.Serializer):
 class PriceAdjustSerializer(serializers.Serializer):
     """An order-level (or, with ``line_id``, a line's) discount or markup: an amount or a percentage."""
 
-    amount = serializers.DecimalField(
+    amount = DecimalStringField(
         max_digits=10,
         decimal_places=2,
         required=False,
         help_text=_("Added to the price: negative is a discount (-5.00), positive a markup."),
     )
-    percent = serializers.DecimalField(
+    percent = DecimalStringField(
         max_digits=6,
         decimal_places=2,
         min_value=Decimal("0"),

@@ -389,3 +389,23 @@ def test_intake_takes_a_bounded_number_of_queries(api, catalogue, django_assert_
 
     with django_assert_max_num_queries(14):
         assert post(api, body).status_code == 201
+
+
+def test_an_order_too_large_to_record_is_400_and_not_stored(api, agent_api, catalogue):
+    # 9,999 of a 99,999,999.99 item: each number is valid, the line total does not fit the books
+    too_large = order_payload(lines=[{"sku": "TEE-RED-M", "quantity": 9999, "unit_price": "99999999.99"}])
+
+    response = api.post(URL, data=too_large, format="json")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "amount_too_large"
+    assert not Order.objects.filter(external_id=too_large["external_id"]).exists()
+
+    # a correction that would make it so is refused the same way, and changes nothing
+    order = api.post(
+        URL, data=order_payload(lines=[{"sku": "TEE-RED-M", "quantity": 1, "unit_price": "99999999.99"}]), format="json"
+    ).json()
+    line_id = order["lines"][0]["id"]
+    edit = agent_api.patch(f"{URL}{order['id']}/", data={"lines": [{"id": line_id, "quantity": 9999}]}, format="json")
+    assert (edit.status_code, edit.json()["code"]) == (400, "amount_too_large")
+    assert Order.objects.get(pk=order["id"]).lines.get().quantity == 1

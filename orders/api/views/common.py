@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
@@ -21,6 +21,8 @@ from orders.api.output import (
 )
 from orders.api.permissions import storefront_of
 from orders.api.reuse import render
+from orders.api.schema import IF_MATCH as IF_MATCH_HEADER
+from orders.api.schema import IF_MATCH_SCHEMA
 from orders.events import Actor
 from orders.exceptions import InvalidInput, NotFound
 from orders.models import Order, OrderStatus
@@ -32,7 +34,7 @@ from orders.selectors import (
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    IF_MATCH_SCHEMA,
     OpenApiParameter.HEADER,
     required=False,
     description="The order's version as its ETag gave it; a stale one gets 412.",
@@ -58,13 +60,10 @@ class DenyAll(BasePermission):
 
 def if_match(request) -> int | None:
     """The version the client saw (ETag "7" or W/"7"); None when it sent no If-Match or '*'."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        return None
-    value = header.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    match = IF_MATCH_HEADER.fullmatch(request.headers.get("If-Match", "").strip())
+    if match is None:
         raise InvalidInput(fields={"If-Match": [_('Send the order\'s ETag, e.g. "3".')]})
-    return int(value)
+    return int(match.group(3)) if match.group(3) else None
 
 
 def staff_actor(request) -> Actor:
@@ -96,6 +95,20 @@ class OrderCursorPagination(CursorPagination):
             {self.cursor_query_param: [_("Not a cursor of this list; start from its first page.")]}
         )
 
+    def get_page_size(self, request) -> int:
+        return _page_size(request, self)
+
+
+def _page_size(request, pagination: CursorPagination) -> int:
+    """``?page_size=`` is a positive integer (more than the maximum is the maximum), not a hint ignored when
+    it is not one."""
+    raw = request.query_params.get(pagination.page_size_query_param)
+    if raw is None:
+        return pagination.page_size
+    if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        raise exceptions.ValidationError({pagination.page_size_query_param: [_("A whole number from 1.")]})
+    return min(int(raw), pagination.max_page_size)
+
 
 def _is_id(text: str) -> bool:
     return text.isascii() and text.isdigit()
@@ -105,16 +118,31 @@ class OldestFirstPagination(OrderCursorPagination):
     ordering = "id"
 
 
+class OrderFilterForm(forms.Form):
+    """``?updated_after=`` sent empty is a client's mistake, not "no filter": 400, not every order."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "updated_after" in self.data and not str(self.data["updated_after"]).strip():
+            self.add_error("updated_after", _("Give a date and time, or leave the parameter out."))
+        return cleaned
+
+
 class OrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
-    has_blockers = filters.BooleanFilter(method="filter_has_blockers")
-    customer = filters.CharFilter(field_name="customer__external_id")
+    has_blockers = filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        method="filter_has_blockers",
+    )
+    customer = filters.CharFilter(field_name="customer__external_id", max_length=64)
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
     flag = filters.ChoiceFilter(choices=FlagColour.choices, method="filter_flag")
 
     class Meta:
         model = Order
         fields = ["status", "has_blockers", "customer", "updated_after", "flag"]
+        form = OrderFilterForm
 
     def filter_flag(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         return orders_with_flag(queryset, value) if value else queryset

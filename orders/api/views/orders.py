@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from orders.api.output import (
 from orders.api.permissions import IsStorefront, storefront_of, storefront_or_staff_with
 from orders.api.reuse import validate
 from orders.api.rows import order_list_rows, order_list_values
+from orders.api.schema import IDEMPOTENCY_KEY_SCHEMA
 from orders.api.serializers import (
     OrderCreateSerializer,
     order_input,
@@ -29,7 +29,9 @@ from orders.services.intake import order_create
 
 
 class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, OrderViewMixin, GenericViewSet):
-    lookup_value_regex = r"\d+"
+    """Orders: a storefront creates them; storefronts and staff read and list them; staff act on them."""
+
+    lookup_value_regex = r"[0-9]+"
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = OrderFilter
     pagination_class = OrderCursorPagination
@@ -57,7 +59,7 @@ class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, OrderViewMix
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                OpenApiTypes.STR,
+                IDEMPOTENCY_KEY_SCHEMA,
                 OpenApiParameter.HEADER,
                 required=False,
                 description="Replays return the stored response; another body with the same key gets 422.",

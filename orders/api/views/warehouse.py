@@ -51,8 +51,8 @@ class WarehouseActions:
         )
         return Response(FlagOutputSerializer(flag).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=OrderDetailSerializer, summary="Clear a flag")
-    @action(detail=True, methods=["delete"], url_path=r"flags/(?P<flag_id>\d+)")
+    @extend_schema(request=None, responses={200: OrderDetailSerializer}, summary="Clear a flag")
+    @action(detail=True, methods=["delete"], url_path=r"flags/(?P<flag_id>[0-9]+)")
     def flag_clear(self, request, pk: int, flag_id: int):
         flag_clear(order_id=self.order_or_404(pk).pk, flag_id=int(flag_id), actor=self.actor())
         return self.detail_response(self.order_or_404(pk))
@@ -108,5 +108,5 @@ class WarehouseActions:
     )
     @action(detail=False, methods=["get"], pagination_class=OldestFirstPagination)
     def abnormal(self, request):
-        page = self.paginate_queryset(order_list_values(abnormal_orders(), *ABNORMAL_EXTRA))
+        page = self.paginate_queryset(order_list_values(self.filter_queryset(abnormal_orders()), *ABNORMAL_EXTRA))
         return self.get_paginated_response(abnormal_order_rows(page))
