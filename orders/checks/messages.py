@@ -239,6 +239,8 @@ TITLES = {
     "request.gift_wrap": gettext_lazy("Gift wrap"),
     "request.engraving": gettext_lazy("Engraving"),
     "request.card_message": gettext_lazy("Card message"),
+    "request.in_note": gettext_lazy("Request in the note"),
+    "request.note_conflict": gettext_lazy("Note contradicts the request"),
 }
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from orders.addresses import Address
 from orders.checks import REGISTRY, checks_run
 from orders.checks.base import LineFacts, OtherOrder
-from orders.checks.messages import RENDERERS, check_message
+from orders.checks.messages import RENDERERS, TITLES, check_message
 from tests.orders.checks.factories import CONFIG, RING, SHOE_40, SOFA, product, snapshot
 
 pytestmark = pytest.mark.django_db(databases=[])
@@ -45,9 +45,10 @@ PRODUCT_CODES = {
 }
 
 
-def test_every_code_of_the_product_brief_is_registered_with_a_message():
+def test_every_code_of_the_product_brief_is_registered_with_a_message_and_a_title():
     assert set(REGISTRY) == PRODUCT_CODES
     assert set(RENDERERS) == PRODUCT_CODES
+    assert set(TITLES) == PRODUCT_CODES  # filters and refusals name checks by title, never by code
 
 
 def test_unknown_code_or_stale_data_renders_the_code_instead_of_failing():
