@@ -19,15 +19,16 @@ _lock = threading.Lock()
 _variants: dict[str, tuple[float, Variant | None]] = {}
 
 
-def catalogue_variants(skus: set[str], *, storefront_id: int | None) -> dict[str, Variant]:
+def catalogue_variants(skus: set[str], *, storefront_id: int | None, fresh: bool = False) -> dict[str, Variant]:
     """The variants (with their product loaded) of ``skus`` that this storefront sells: the shop's own and
-    the storefront's (``Variant.is_sold_by``). Unknown SKUs and other storefronts' are left out."""
+    the storefront's (``Variant.is_sold_by``). Unknown SKUs and other storefronts' are left out.
+    ``fresh`` reads the database whatever is remembered (an agent's edit prices from the catalogue as it is)."""
     ttl = settings.ORDERDESK.get("CATALOGUE_CACHE_SECONDS", 0)
     now = time.monotonic()
     found: dict[str, Variant] = {}
-    missing: set[str] = set()
+    missing: set[str] = set(skus) if fresh else set()
     with _lock:
-        for sku in skus:
+        for sku in () if fresh else skus:
             cached = _variants.get(sku)
             if cached is not None and cached[0] > now:
                 if cached[1] is not None:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from flags.rules import ADDRESS
 from flags.services import flag_raise
 from orders.addresses import Address
+from orders.catalogue_cache import catalogue_variants
 from orders.events import Actor, event_build
 from orders.exceptions import InvalidInput, OrderNotEditable
-from orders.models import Order, OrderEvent, OrderEventType, OrderLine, Variant
+from orders.models import Order, OrderEvent, OrderEventType, OrderLine
 from orders.pricing import payment_reconcile, totals_refresh
 from orders.services.pipeline import order_changed, siblings_recheck_later
 from orders.services.workflow import order_lock
@@ -119,11 +120,7 @@ def _apply_lines(lines: list[OrderLine], changes: tuple[LineChange, ...], *, sto
     if unknown:
         raise InvalidInput(fields={"lines": [_("Line %s is not part of this order.") % line_id for line_id in unknown]})
     new_skus = {change.sku for change in changes if change.sku}
-    variants = {
-        sku: variant
-        for sku, variant in Variant.objects.select_related("product").in_bulk(new_skus, field_name="sku").items()
-        if variant.is_sold_by(storefront_id)
-    }
+    variants = catalogue_variants(new_skus, storefront_id=storefront_id, fresh=True)
     diff = []
     for change in changes:
         line = by_id[change.line_id]
