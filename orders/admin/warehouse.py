@@ -16,7 +16,7 @@ from orders.admin.workbench import PageAction, page_action_view
 from orders.events import Actor
 from orders.models import Order, OrderStatus
 from orders.selectors import open_flags_prefetch
-from orders.services.shipping import order_deliver, order_ship, order_tracking_correct
+from orders.services.shipping import order_deliver, order_ship, order_tracking_correct, ship_courier_default
 from orders.shop_config import shop_config
 
 SHIP_PERMISSION = "orders.ship_order"
@@ -27,16 +27,6 @@ def _courier_choices() -> list[tuple[str, str]]:
     """The couriers the shop uses; one it switched off is not offered."""
     couriers = sorted(shop_config().couriers.items())
     return [(code, f"{code} — {facts.name}") for code, facts in couriers if facts.in_use]
-
-
-def ship_courier_initial(order: Order) -> str | None:
-    """The courier to ship with unless the warehouse picks another: the one promised to the buyer,
-    else the shop's (first) default; None when neither is in use."""
-    config = shop_config()
-    promised = config.couriers.get(order.requested_courier)
-    if promised is not None and promised.in_use:
-        return promised.code
-    return next(iter(config.default_couriers), None)
 
 
 class FlagForm(forms.Form):
@@ -59,7 +49,8 @@ class ShipForm(VersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["courier"].choices = _courier_choices()
+        # A blank first: with no courier to start from, the browser must not pick the first one silently.
+        self.fields["courier"].choices = [("", "—"), *_courier_choices()]
 
 
 class TrackingForm(VersionForm):
@@ -151,7 +142,7 @@ class OrderWarehouseMixin:
             flags=order.open_flags,
             flag_form=FlagForm() if user.has_perm("flags.add_flag") else None,
             can_clear_flags=user.has_perm("flags.change_flag"),
-            ship_form=ShipForm(initial={"version": order.version, "courier": ship_courier_initial(order)})
+            ship_form=ShipForm(initial={"version": order.version, "courier": ship_courier_default(order=order)})
             if can_ship and order.status == OrderStatus.CONFIRMED
             else None,
             can_override_courier=user.has_perm(OVERRIDE_PERMISSION),

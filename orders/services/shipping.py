@@ -53,6 +53,17 @@ def _may_override(actor: Actor) -> bool:
 
 
 @transaction.atomic
+def ship_courier_default(*, order: Order) -> str | None:
+    """The courier the ship form starts from: one that ``order_ship`` takes without an override. The one
+    promised to the buyer; none when the shop has since switched it off (any courier then breaks the
+    promise, and a supervisor decides); with no promise, the shop's first default."""
+    config = shop_config()
+    if order.requested_courier:
+        promised = config.couriers.get(order.requested_courier)
+        return promised.code if promised is not None and promised.in_use else None
+    return next(iter(config.default_couriers), None)
+
+
 def order_ship(
     *,
     order_id: int,
