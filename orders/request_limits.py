@@ -3,16 +3,16 @@ the query string (400; PostgreSQL cannot take it in a string). Both are the clie
 the API's error shape under /api/, and never logged as the service's error."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from orders.api.errors import error_body
+from orders.api.errors import api_error_response
 
 
 def _answer(request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse(error_body(code, message, fields), status=status)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return api_error_response(request, status, code, message, fields) or HttpResponse(
+        message, status=status, content_type="text/plain; charset=utf-8"
+    )
 
 
 def request_too_large(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -67,6 +67,16 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         return Response(error_body(code, exc.detail), status=exc.status_code, headers=headers)
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
     return Response(error_body("server_error", _("Internal server error.")), status=500)
+
+
+def api_error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None
+) -> JsonResponse | None:
+    """The API's error body for a refusal made outside DRF (middleware, django-axes) under /api/; None
+    elsewhere, where the caller answers in its own way."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse(error_body(code, message, fields), status=status)
 
 
 class ApiJsonErrorsMiddleware:

@@ -16,6 +16,7 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 from config import gunicorn as server
+from orders.api.idempotency import MAX_KEY_LENGTH
 
 # Refused in typed text (orders.text.CONTROL_CHARACTERS), written for JSON Schema (ECMA) regexes.
 _CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
@@ -30,7 +31,7 @@ PHONE_PATTERN = r"^(\+86)?[0-9]{7,15}$"
 # If-Match: an ETag as the order's responses give it ("3"), weak or bare, or "*"; group 3 is the version.
 IF_MATCH = re.compile(r'(\*|(W/)?"?([0-9]{1,9})"?)?')
 IF_MATCH_SCHEMA = {"type": "string", "pattern": f"^{IF_MATCH.pattern}$", "example": '"3"'}
-IDEMPOTENCY_KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 255}
+IDEMPOTENCY_KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH}
 
 
 class TextFieldExtension(OpenApiSerializerFieldExtension):
@@ -130,7 +131,8 @@ ERRORS = {
     429: "Too many attempts; `Retry-After` says when to try again.",
 }
 # Query parameters are bounded so that a request the schema allows fits within the server's limits.
-QUERY_MAX_LENGTH = {"customer": 64, "cursor": 512}
+CUSTOMER_FILTER_MAX_LENGTH = 64
+QUERY_MAX_LENGTH = {"customer": CUSTOMER_FILTER_MAX_LENGTH, "cursor": 512}
 QUERY_MINIMUM = {"page_size": 1}
 SERVER_LIMITS = (
     f"Every error of the API answers in JSON (`ErrorOutput`), except what the HTTP server refuses before the "

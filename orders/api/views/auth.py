@@ -12,7 +12,7 @@ from orders.api.serializers import (
     TokenResponseSerializer,
 )
 from orders.api.throttling import ClientRateThrottle, UsernameRateThrottle
-from orders.exceptions import InvalidInput, LoginLockedOut
+from orders.exceptions import InvalidInput
 from orders.services.tokens import staff_token_issue
 
 
@@ -28,15 +28,13 @@ class StaffTokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # django-axes sees the attempt through the Django request: it counts a failure and refuses a
-        # locked-out username and address the way the admin's login does.
+        # django-axes sees the attempt through the Django request: it counts a failure, and its middleware
+        # answers a locked-out username and address (orders/lockout.py) as it does the admin's login.
         user = authenticate(
             request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
-        if getattr(request._request, "axes_locked_out", False):
-            raise LoginLockedOut()
         if user is None or not user.is_active or not user.is_staff:
             raise InvalidInput(_("Wrong username or password, or not a staff account."))
         key, expires_at = staff_token_issue(user=user)

@@ -21,8 +21,8 @@ from orders.api.output import (
 )
 from orders.api.permissions import storefront_of
 from orders.api.reuse import render
+from orders.api.schema import CUSTOMER_FILTER_MAX_LENGTH, IF_MATCH_SCHEMA
 from orders.api.schema import IF_MATCH as IF_MATCH_HEADER
-from orders.api.schema import IF_MATCH_SCHEMA
 from orders.events import Actor
 from orders.exceptions import InvalidInput, NotFound
 from orders.models import Order, OrderStatus
@@ -135,7 +135,7 @@ class OrderFilter(filters.FilterSet):
         coerce=lambda value: value == "true",
         method="filter_has_blockers",
     )
-    customer = filters.CharFilter(field_name="customer__external_id", max_length=64)
+    customer = filters.CharFilter(field_name="customer__external_id", max_length=CUSTOMER_FILTER_MAX_LENGTH)
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
     flag = filters.ChoiceFilter(choices=FlagColour.choices, method="filter_flag")
 
