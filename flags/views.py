@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from orders.addresses import mask_phone, phone_display
-from orders.models import Order, OrderLine, OrderStatus
+from orders.models import PACKABLE_STATUSES, Order, OrderLine
 from orders.selectors import open_flags_prefetch
 
 MAX_ORDERS = 200
@@ -51,7 +51,7 @@ def pick_list(request: HttpRequest) -> HttpResponse:
             "quantity": sum(line.quantity for line in order.lines.all()),
         }
         for order in orders
-        if order.status == OrderStatus.CONFIRMED
+        if order.status in PACKABLE_STATUSES
     ]
-    left_out = [order for order in orders if order.status != OrderStatus.CONFIRMED]
+    left_out = [order for order in orders if order.status not in PACKABLE_STATUSES]
     return render(request, "flags/pick_list.html", {"sheets": sheets, "left_out": left_out, "title": _("Pick list")})

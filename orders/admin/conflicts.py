@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from orders.admin.timeline import display_value
+
 
 def version_conflict_notice(request: HttpRequest) -> None:
     messages.error(
@@ -62,11 +64,9 @@ def _shown(field: forms.Field, raw: Any) -> str:
         value = field.to_python(raw)
     except ValidationError:
         value = raw
-    if isinstance(field, forms.BooleanField):
-        return _("yes") if value else _("no")
     if isinstance(field, forms.ChoiceField):
         value = dict(field.choices).get(value, value)
-    return "—" if value in (None, "") else str(value)
+    return display_value(value)
 
 
 def form_refresh(old: forms.BaseForm | None, new: forms.BaseForm, label: str = "") -> tuple[dict, list]:

@@ -8,7 +8,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin, OrderPageChangeList
-from orders.admin.money_edits import MergeActionMixin
+from orders.admin.merge_action import MergeActionMixin
 from orders.admin.warehouse import FlagListMixin
 from orders.admin.workbench import CONFIRM_PERMISSION
 from orders.models import ConfirmationQueue, Order

@@ -69,7 +69,9 @@ def _reference(value: dict) -> str | None:
     return None
 
 
-def _display(value: Any) -> str:
+def display_value(value: Any) -> str:
+    """A stored value as people read it, in the history and in an edit conflict: "—" for nothing, yes/no,
+    statuses by label, lines and lists joined."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -78,9 +80,9 @@ def _display(value: Any) -> str:
         reference = _reference(value)
         if reference is not None:
             return reference
-        return ", ".join(f"{name}: {_display(item)}" for name, item in value.items())
+        return ", ".join(f"{name}: {display_value(item)}" for name, item in value.items())
     if isinstance(value, list | tuple):
-        return "、".join(_display(item) for item in value) or "—"
+        return "、".join(display_value(item) for item in value) or "—"
     if value in OrderStatus.values:
         return str(OrderStatus(value).label)
     return str(value)
@@ -93,10 +95,10 @@ def _field(name: str, value: Any, show_phone: PhoneFormat) -> str:
     if name == "phone" and isinstance(value, str) and value:
         return show_phone(value)
     if name in CHECK_CODE_FIELDS and isinstance(value, str | list):
-        return _display([check_title(code) for code in value] if isinstance(value, list) else check_title(value))
+        return display_value([check_title(code) for code in value] if isinstance(value, list) else check_title(value))
     if name == "kind" and value in PriceEditKind.values:
         return str(PriceEditKind(value).label)
-    return _display(value)
+    return display_value(value)
 
 
 def _diff(label: str, before: dict, after: dict, show_phone: PhoneFormat) -> list[EventChange]:
@@ -120,7 +122,7 @@ def event_changes(data: dict, show_phone: PhoneFormat) -> list[EventChange]:
     if isinstance(before, dict) or isinstance(after, dict):
         rows += _diff("", before or {}, after or {}, show_phone)
     elif "before" in data or "after" in data:
-        rows.append(EventChange("", _display(before), _display(after)))
+        rows.append(EventChange("", display_value(before), display_value(after)))
     lines = data.get("lines")
     line_diffs = isinstance(lines, list) and all(isinstance(line, dict) and "before" in line for line in lines)
     if line_diffs:

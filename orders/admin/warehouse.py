@@ -14,7 +14,7 @@ from flags.services import flag_add, flag_clear
 from orders.admin.forms import VersionForm, text_field
 from orders.admin.workbench import PageAction, page_action_view
 from orders.events import Actor
-from orders.models import Order, OrderStatus
+from orders.models import PACKABLE_STATUSES, Order, OrderStatus
 from orders.selectors import open_flags_prefetch
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct, ship_courier_default
 from orders.shop_config import shop_config
@@ -174,7 +174,7 @@ class FlagListMixin:
     @admin.action(description=gettext_lazy("Print a pick list for the selected orders"), permissions=["view"])
     def print_pick_list(self, request, queryset) -> HttpResponseRedirect | None:
         """The pick list of the selection; it packs the confirmed orders and names the others."""
-        if not queryset.filter(status=OrderStatus.CONFIRMED).exists():
+        if not queryset.filter(status__in=PACKABLE_STATUSES).exists():
             self.message_user(
                 request,
                 _("None of the selected orders is confirmed: only confirmed orders are packed."),

@@ -237,6 +237,8 @@ class OrderLine(models.Model):
 
 # The statuses of an order waiting for an agent's confirmation call.
 AWAITING_CONFIRMATION_STATUSES = (OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION)
+# What the warehouse packs: an order somebody confirmed, not yet shipped (the pick list and its admin action).
+PACKABLE_STATUSES = (OrderStatus.CONFIRMED,)
 
 
 class ConfirmationQueue(Order):
