@@ -52,7 +52,6 @@ def _may_override(actor: Actor) -> bool:
     return actor.user is not None and actor.user.has_perm("orders.override_courier")
 
 
-@transaction.atomic
 def ship_courier_default(*, order: Order) -> str | None:
     """The courier the ship form starts from: one that ``order_ship`` takes without an override. The one
     promised to the buyer; none when the shop has since switched it off (any courier then breaks the
@@ -64,6 +63,7 @@ def ship_courier_default(*, order: Order) -> str | None:
     return next(iter(config.default_couriers), None)
 
 
+@transaction.atomic
 def order_ship(
     *,
     order_id: int,
