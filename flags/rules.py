@@ -7,6 +7,7 @@ The colour of a category is data a supervisor edits (FlagCategory); this module 
 from django.utils.translation import gettext as _
 
 from orders.checks.base import Finding
+from orders.checks.messages import check_message
 
 COURIER, PRODUCT, ADDRESS, GIFT, ABNORMAL = "courier", "product", "address", "gift", "abnormal"
 
@@ -43,8 +44,6 @@ def finding_cause(finding: Finding) -> str:
 
 
 def _finding_note(finding: Finding) -> str:
-    from orders.checks.messages import check_message
-
     return check_message(finding.code, finding.data)
 
 

@@ -14,8 +14,7 @@ from orders.checks.base import Finding
 from orders.events import Actor, event_build, event_record
 from orders.exceptions import InvalidInput, NotFound
 from orders.models import Order, OrderEvent, OrderEventType
-
-NOTE_MAX = 1000
+from orders.text import FLAG_NOTE
 
 
 @dataclass
@@ -125,12 +124,7 @@ def flag_raise(*, order: Order, category_code: str, cause: str, note: str, actor
 
 
 def _note(note: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput(fields={"note": [_("A flag needs a note: say what the warehouse must do.")]})
-    if len(note) > NOTE_MAX:
-        raise InvalidInput(fields={"note": [_("At most %d characters.") % NOTE_MAX]})
-    return note
+    return FLAG_NOTE.required(note)
 
 
 @transaction.atomic

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from flags.selectors import open_flags_prefetch
 from orders.addresses import mask_phone, phone_display
 from orders.models import PACKABLE_STATUSES, Order, OrderLine
-from orders.selectors import open_flags_prefetch
 
 MAX_ORDERS = 200
 

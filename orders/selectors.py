@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from flags.models import Flag
+from flags.selectors import open_flags_prefetch
 from orders.messaging.models import Message
 from orders.models import (
     AWAITING_CONFIRMATION_STATUSES,
@@ -26,16 +27,6 @@ def orders_visible_to(*, storefront=None) -> QuerySet[Order]:
     if storefront is not None:
         queryset = queryset.filter(storefront=storefront)
     return queryset
-
-
-def open_flags_prefetch() -> Prefetch:
-    return Prefetch(
-        "flags",
-        queryset=Flag.objects.filter(cleared_at__isnull=True)
-        .select_related("category", "author")
-        .order_by("category__position", "id"),
-        to_attr="open_flags",
-    )
 
 
 def orders_awaiting_confirmation(queryset: QuerySet[Order]) -> QuerySet[Order]:

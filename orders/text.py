@@ -1,4 +1,6 @@
-"""Text normalisation shared by the checks: Traditional to Simplified, full-width to ASCII, spacing.
+"""Text: normalisation shared by the checks, and the one rule for free text that people type.
+
+Normalisation: Traditional to Simplified, full-width to ASCII, spacing.
 
 The seeds mix Simplified and Traditional Chinese (大厦/大廈, 学校/學校), and buyers type full-width
 digits (１２３) from Chinese input methods. Comparisons and keyword matches run on the output of
@@ -8,8 +10,12 @@ digits (１２３) from Chinese input methods. Comparisons and keyword matches r
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
 from zhconv import zhconv
+
+from orders.exceptions import InvalidInput
 
 _SPACES = re.compile(r"[\s\u3000]+")
 # Refused in every text a person types: they break pick lists and SMS gateways.
@@ -41,3 +47,40 @@ def normalise_text(text: str | None) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     return _SPACES.sub("", text).lower()
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """What a person may type into one named input: trimmed, at most ``limit`` characters.
+
+    The one rule for free text that services accept (reasons, notes, a buyer's change request);
+    forms and serializers take their ``max_length`` from the same constants, so the limit is said
+    once per input."""
+
+    field: str
+    limit: int
+    missing: str = ""  # the error when it is required and empty; the generic one when blank
+
+    def required(self, value: str | None) -> str:
+        """The trimmed text; 400 (``InvalidInput`` on ``field``) when empty or too long."""
+        text = self.optional(value)
+        if not text:
+            message = str(self.missing) if self.missing else gettext("This field is required.")
+            raise InvalidInput(fields={self.field: [message]})
+        return text
+
+    def optional(self, value: str | None) -> str:
+        """The trimmed text, possibly empty; 400 when too long."""
+        text = (value or "").strip()
+        if len(text) > self.limit:
+            raise InvalidInput(fields={self.field: [gettext("At most %d characters.") % self.limit]})
+        return text
+
+
+# One limit per input, named. Reasons go to the history; notes are read by people.
+REASON = TextRule("reason", 500)
+OVERRIDE_REASON = TextRule("override_reason", 500)
+ACKNOWLEDGE_NOTE = TextRule("note", 500)
+FLAG_NOTE = TextRule("note", 1000, missing=gettext_lazy("A flag needs a note: say what the warehouse must do."))
+BUYER_NOTE = TextRule("buyer_note", 1000)
+CHANGE_REQUEST = TextRule("text", 1000, missing=gettext_lazy("Tell us what to change."))

@@ -6,10 +6,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from flags.selectors import flag_categories_invalidate
-from orders.api.authentication import token_cache_forget
 from orders.catalogue_cache import catalogue_forget
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
-from orders.services.tokens import staff_token_issue, storefront_create
+from orders.services.tokens import staff_token_issue, storefront_create, token_cache_forget
 from orders.shop_config import shop_config_invalidate
 from tests.factories import catalogue_load
 

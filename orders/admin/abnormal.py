@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from flags.selectors import open_flags_prefetch
 from orders.admin.lists import OrderListMixin, OrderPageChangeList
 from orders.admin.warehouse import FlagListMixin
 from orders.models import AbnormalOrder, Order
-from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_orders, abnormal_reasons, open_flags_prefetch
+from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_orders, abnormal_reasons
 
 
 class AbnormalReasonFilter(admin.SimpleListFilter):

@@ -12,8 +12,7 @@ from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_dis
 from orders.admin.conflicts import ChangedMeanwhile, SeenValuesMixin, form_refresh, formset_refresh
 from orders.models import Courier, Order, OrderLine
 from orders.services.edits import LineChange, OrderChanges
-from orders.services.workflow import NOTE_MAX
-from orders.text import CONTROL_CHARACTERS
+from orders.text import ACKNOWLEDGE_NOTE, CONTROL_CHARACTERS, REASON
 
 no_control_characters = RegexValidator(
     CONTROL_CHARACTERS, inverse_match=True, message=_("Control characters are not allowed.")
@@ -31,13 +30,13 @@ class VersionForm(forms.Form):
 
 
 class ReasonForm(VersionForm):
-    reason = text_field(NOTE_MAX, required=True, label=_("reason"))
+    reason = text_field(REASON.limit, required=True, label=_("reason"))
 
 
 class AcknowledgeForm(VersionForm):
     code = forms.CharField(max_length=48, widget=forms.HiddenInput)
     key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
-    note = text_field(NOTE_MAX, required=True, label=_("note"))
+    note = text_field(ACKNOWLEDGE_NOTE.limit, required=True, label=_("note"))
 
 
 class AddressForm(SeenValuesMixin, VersionForm):

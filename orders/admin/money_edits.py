@@ -39,7 +39,6 @@ from orders.money import quantize
 from orders.pricing import PriceChange, ShippingQuote, discount_given, order_shipping_quote
 from orders.services.lifecycle import transition_allowed
 from orders.services.merge import (
-    REASON_MAX,
     MergePlan,
     order_unmerge,
     orders_merge,
@@ -52,8 +51,8 @@ from orders.services.pricing import (
     price_edit_apply,
     shipping_fee_apply,
 )
-from orders.services.workflow import NOTE_MAX
 from orders.shop_config import shop_config
+from orders.text import REASON
 
 PRICE_PERMISSION = "orders.edit_order_price"
 SHIPPING_PERMISSION = "orders.edit_order_shipping"
@@ -88,7 +87,7 @@ class PriceForm(PreviewedForm):
         help_text=gettext_lazy("The share of the price the buyer pays: 95 means 95 percent (95折)."),
     )
     line = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=gettext_lazy("applies to"))
-    reason = text_field(NOTE_MAX, required=True, label=gettext_lazy("reason"))
+    reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
     def __init__(self, *args, lines: list[OrderLine], **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,13 +112,13 @@ class ShippingForm(PreviewedForm):
     fee = forms.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0"), label=gettext_lazy("new shipping fee")
     )
-    reason = text_field(NOTE_MAX, required=True, label=gettext_lazy("reason"))
+    reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
 
 class MergeForm(forms.Form):
     # "id:version,id:version": each order's version as the preview showed it.
     versions = forms.RegexField(r"^\d+:\d+(,\d+:\d+)*$", widget=forms.HiddenInput)
-    reason = text_field(REASON_MAX, required=True, label=gettext_lazy("reason"))
+    reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
     def clean_versions(self) -> dict[int, int]:
         pairs = (pair.split(":") for pair in self.cleaned_data["versions"].split(","))

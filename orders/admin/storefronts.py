@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from orders.addresses import mask_phone
 from orders.models import ApiToken, Customer, Storefront
 from orders.services.tokens import storefront_token_issue, token_revoke
 
@@ -63,6 +64,4 @@ class CustomerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("phone"))
     def masked_phone(self, customer: Customer) -> str:
-        from orders.addresses import mask_phone
-
         return mask_phone(customer.phone or customer.default_phone)

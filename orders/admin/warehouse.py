@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from flags.admin import flag_badges
-from flags.selectors import flag_categories
+from flags.selectors import flag_categories, open_flags_prefetch
 from flags.services import flag_add, flag_clear
 from orders.admin.forms import VersionForm, text_field
 from orders.admin.workbench import PageAction, page_action_view
 from orders.events import Actor
 from orders.models import PACKABLE_STATUSES, Order, OrderStatus
-from orders.selectors import open_flags_prefetch
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct, ship_courier_default
 from orders.shop_config import shop_config
 

@@ -1,7 +1,5 @@
 """``Authorization: Token <key>`` for storefronts and staff; keys are looked up by their hash."""
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -12,6 +10,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 
 from orders.models import ApiToken, Storefront
 from orders.models.storefront import token_hash
+from orders.services.tokens import token_lookup
 
 
 @dataclass(frozen=True)
@@ -30,41 +29,6 @@ class StorefrontPrincipal:
 
     def get_username(self) -> str:
         return f"storefront:{self.storefront.name}"
-
-
-# A storefront sends every order with its token: remembering a valid storefront token for a few
-# seconds saves a query per request (staff tokens carry permissions and are always looked up).
-# A revoked token is refused by this process at once and by the others within TOKEN_CACHE_SECONDS.
-TOKEN_CACHE_SECONDS = 5.0
-_token_cache: dict[str, tuple[float, ApiToken]] = {}
-_token_cache_lock = threading.Lock()
-
-
-def token_lookup(key_hash: str) -> ApiToken | None:
-    now = time.monotonic()
-    with _token_cache_lock:
-        cached = _token_cache.get(key_hash)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    token = (
-        ApiToken.objects.select_related("storefront", "user").filter(key_hash=key_hash, revoked_at__isnull=True).first()
-    )
-    with _token_cache_lock:
-        if token is None or token.kind != ApiToken.Kind.STOREFRONT:
-            _token_cache.pop(key_hash, None)
-        else:
-            if len(_token_cache) > 10_000:
-                _token_cache.clear()
-            _token_cache[key_hash] = (now + TOKEN_CACHE_SECONDS, token)
-    return token
-
-
-def token_cache_forget(key_hash: str | None = None) -> None:
-    with _token_cache_lock:
-        if key_hash is None:
-            _token_cache.clear()
-        else:
-            _token_cache.pop(key_hash, None)
 
 
 class ApiTokenAuthentication(BaseAuthentication):

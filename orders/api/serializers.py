@@ -9,7 +9,9 @@ from rest_framework import serializers
 
 from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_normalise
 from orders.models import PaymentStatus
+from orders.pricing import PriceChange
 from orders.services.catalog import VariantRow
+from orders.services.edits import LineChange, OrderChanges
 from orders.services.intake import CustomerInput, LineInput, OrderInput
 from orders.shop_config import shop_config
 from orders.text import CONTROL_CHARACTERS
@@ -256,8 +258,6 @@ class OrderPatchSerializer(serializers.Serializer):
     buyer_note = TextField(max_length=1000, required=False, allow_blank=True)
 
     def to_changes(self):
-        from orders.services.edits import LineChange, OrderChanges
-
         data = self.validated_data
         return OrderChanges(
             address=dict(data.get("shipping_address", {})),
@@ -327,8 +327,6 @@ class PriceAdjustSerializer(serializers.Serializer):
         return data
 
     def to_change(self):
-        from orders.pricing import PriceChange
-
         data = self.validated_data
         return PriceChange(amount=data.get("amount"), percent=data.get("percent"), line_id=data.get("line_id"))
 

@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 from flags.rules import ABNORMAL
 from flags.services import flag_raise
 from orders.events import Actor, event_record
-from orders.exceptions import InvalidInput, OrderNotEditable
+from orders.exceptions import OrderNotEditable
 from orders.messaging.links import buyer_link_resolve
 from orders.messaging.models import BuyerLink
 from orders.models import EDITABLE_STATUSES, Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
-from orders.services.workflow import order_lock
-
-CHANGE_TEXT_MAX = 1000
+from orders.services.locking import order_lock
+from orders.text import CHANGE_REQUEST
 
 
 def _link_take(token: str) -> tuple[BuyerLink, Order]:
@@ -45,11 +44,7 @@ def buyer_change_request(*, token: str, text: str) -> Order:
 
     The one entry point for a buyer's change request; it also raises a purple (abnormal) flag with
     the buyer's words, which lists the order among the abnormal orders until an agent clears it."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput(fields={"text": [_("Tell us what to change.")]})
-    if len(text) > CHANGE_TEXT_MAX:
-        raise InvalidInput(fields={"text": [_("At most %d characters.") % CHANGE_TEXT_MAX]})
+    text = CHANGE_REQUEST.required(text)
     _link, order = _link_take(token)
     actor = Actor.buyer()
     event_record(order=order, type=OrderEventType.BUYER_CHANGE_REQUESTED, actor=actor, text=text)

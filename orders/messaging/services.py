@@ -55,11 +55,13 @@ from orders.messaging.models import Message, MessageChannel, MessageKind, Messag
 from orders.messaging.policies import LinePolicy, order_lines_with_policies, reminder_due_at
 from orders.messaging.rendering import Rendered, confirmation_render, message_language, reminder_render
 from orders.models import Order, OrderEvent, OrderEventType
+from orders.services.locking import order_lock
 from orders.shop_config import shop_config
+from orders.tasks.messaging import message_send
+from orders.text import REASON
 
 logger = logging.getLogger(__name__)
 
-REASON_MAX = 500
 ERROR_MAX = 1000
 
 
@@ -162,8 +164,6 @@ def _publish_on_commit(message_ids: Iterable[int]) -> None:
         return
 
     def publish_message_sends() -> None:
-        from orders.tasks import message_send
-
         for message_id in ids:
             message_send.delay(message_id)
 
@@ -248,13 +248,7 @@ def return_reminder_schedule(*, order: Order, actor: Actor | None = None) -> Mes
 def message_resend(*, order_id: int, template: str, reason: str, actor: Actor) -> Message:
     """An agent sends a message again on purpose (the buyer lost it, the order changed): a new row of
     kind ``resend`` with the reason, rendered from the order as it is now."""
-    from orders.services.workflow import order_lock
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(fields={"reason": [_("This field is required.")]})
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(fields={"reason": [_("At most %d characters.") % REASON_MAX]})
+    reason = REASON.required(reason)
     if template not in MessageTemplate.values:
         raise InvalidInput(fields={"kind": [_("Choose one of: %s.") % ", ".join(MessageTemplate.values)]})
     order = order_lock(order_id=order_id)

@@ -9,11 +9,12 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from orders.exceptions import BuyerLinkExpired, BuyerLinkInvalid, BuyerLinkUsed, InvalidInput, OrderNotEditable
-from orders.messaging.buyer import CHANGE_TEXT_MAX, buyer_change_request, buyer_confirm
+from orders.messaging.buyer import buyer_change_request, buyer_confirm
 from orders.messaging.links import buyer_link_resolve
 from orders.messaging.policies import order_lines_with_policies
 from orders.messaging.rendering import LANGUAGES, message_language, order_summary
 from orders.models import Order
+from orders.text import CHANGE_REQUEST
 
 _PROBLEMS = {
     BuyerLinkInvalid: "invalid",
@@ -71,7 +72,7 @@ class BuyerLinkView(View):
             "language": language,
             "errors": errors or {},
             "text": text,
-            "text_max": CHANGE_TEXT_MAX,
+            "text_max": CHANGE_REQUEST.limit,
         }
         with translation.override(language):
             return render(request, f"orders/buyer/{language}/page.html", context, status=status)

@@ -18,8 +18,8 @@ from orders.events import Actor, event_build
 from orders.exceptions import InvalidInput, OrderNotEditable
 from orders.models import Order, OrderEvent, OrderEventType, OrderLine
 from orders.pricing import payment_reconcile, totals_refresh
+from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed, siblings_recheck_later
-from orders.services.workflow import order_lock
 
 REQUEST_FIELDS = {
     "courier": "requested_courier",

@@ -12,16 +12,40 @@ from flags.models import Flag
 from flags.services import flags_build_for_intake
 from orders.addresses import Address
 from orders.catalogue_cache import catalogue_variants
-from orders.checks import checks_run
+from orders.checks import Finding, checks_run
 from orders.checks.snapshot import order_snapshot
 from orders.events import Actor, event_build
 from orders.exceptions import ExternalIdConflict
-from orders.models import Customer, Order, OrderEvent, OrderEventType, OrderLine, OrderStatus, PaymentStatus, Variant
+from orders.models import (
+    CheckResult,
+    Customer,
+    Order,
+    OrderEvent,
+    OrderEventType,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+    Severity,
+    Variant,
+)
 from orders.money import ZERO, quantize
 from orders.pricing import order_totals, shipping_quote, totals_refresh
 from orders.selectors import order_detail_attach, order_detail_forget
-from orders.services.pipeline import intake_findings_store, intake_open_counts, order_after_intake
+from orders.services.pipeline import order_after_intake
 from orders.shop_config import shop_config
+
+
+def intake_findings_store(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
+    """Store a new order's findings (the order is saved); the intake's one event lists them."""
+    return CheckResult.objects.bulk_create(
+        [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
+    )
+
+
+def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:
+    blockers = sum(1 for f in findings if f.severity == Severity.BLOCKER)
+    warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+    return blockers, warnings
 
 
 @dataclass(frozen=True)

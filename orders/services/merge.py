@@ -51,15 +51,14 @@ from orders.pricing import (
 )
 from orders.services.checks import order_checks_refresh
 from orders.services.lifecycle import order_transition, transition_allowed
+from orders.services.locking import orders_lock
 from orders.services.pipeline import order_after_intake, siblings_recheck_later
-from orders.services.workflow import orders_lock
 from orders.shop_config import shop_config
+from orders.text import BUYER_NOTE, REASON
 
 MERGEABLE_HINT = "order.mergeable"
 # What a merge changes on an original (besides its status, link and version) and an unmerge restores.
 MOVED_MONEY = ("amount_paid", "refund_due")
-BUYER_NOTE_MAX = 1000
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def _primary_build(originals: list[Order], lines: list[OrderLine]) -> Order:
         gift_wrap=any(o.gift_wrap for o in originals),
         engraving_text=texts["engraving_text"],
         card_message=texts["card_message"],
-        buyer_note="\n".join(notes)[:BUYER_NOTE_MAX],
+        buyer_note="\n".join(notes)[: BUYER_NOTE.limit],
         adjustment=quantize(sum((o.adjustment for o in originals), ZERO)),
         shipping_fee=ZERO,
     )
@@ -297,7 +296,7 @@ def orders_merge(
 
     Locks every order in ascending id order; ``expected_versions`` (id → version) gets a 412 when
     any order changed since the caller looked. Refusals raise ``MergeRefused`` with every reason."""
-    reason = (reason or "").strip()[:REASON_MAX]
+    reason = REASON.optional(reason)
     # A malformed request is refused before any lock is taken.
     refusals = _request_refusals(order_ids)
     if refusals:
@@ -399,7 +398,7 @@ def order_unmerge(*, order_id: int, actor: Actor, reason: str = "", expected_ver
     the primary is cancelled (its payment returns to the originals). Returns the primary.
 
     Price edits made on the primary after the merge are not carried back; the event lists them."""
-    reason = (reason or "").strip()[:REASON_MAX]
+    reason = REASON.optional(reason)
     record = OrderMerge.objects.filter(primary_id=order_id, unmerged_at__isnull=True).first()
     if record is None:
         if not Order.objects.filter(pk=order_id).exists():

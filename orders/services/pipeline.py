@@ -1,27 +1,39 @@
 """What happens to every order once it is stored or changed: checks, flags, the agents' queue."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from flags.services import flags_sync
 from orders.checks import Finding, OrderSnapshot
+from orders.checks.address import MERGEABLE_STATUSES
 from orders.events import Actor
-from orders.models import CheckResult, Order, OrderLine, OrderStatus, Severity
+from orders.messaging.services import confirmation_message_queue
+from orders.models import Order, OrderEventType, OrderLine, OrderStatus
 from orders.services.checks import order_checks_refresh
 from orders.services.lifecycle import order_transition
 from orders.shop_config import ShopConfig
+from orders.tasks.checks import orders_recheck
 
 
-def intake_findings_store(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
-    """Store a new order's findings (the order is saved); the intake's one event lists them."""
-    return CheckResult.objects.bulk_create(
-        [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
+def order_auto_confirm(*, order: Order) -> bool:
+    """Confirm a clean order without an agent when the shop switched that on. True when it did.
+
+    An order with a note is never clean enough: an agent reads what the buyer wrote, whatever the
+    note reader found in it. The seller's memo joins ``buyer_note`` here once orders carry one."""
+    if order.open_blockers or order.open_warnings or order.status != OrderStatus.PENDING_CONFIRMATION:
+        return False
+    if order.buyer_note.strip():
+        return False
+    order.confirmed_at = timezone.now()
+    order_transition(
+        order=order,
+        to=OrderStatus.CONFIRMED,
+        actor=Actor.system(),
+        event_type=OrderEventType.AUTO_CONFIRMED,
+        also_save=["confirmed_at"],
     )
-
-
-def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:
-    blockers = sum(1 for f in findings if f.severity == Severity.BLOCKER)
-    warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
-    return blockers, warnings
+    confirmation_message_queue(order=order)
+    return True
 
 
 def order_after_intake(
@@ -37,8 +49,6 @@ def order_after_intake(
     Those that already carry the hint keep it as it is (its list of orders catches up at their next
     re-check): on a sale day a buyer's third order need not re-check the first two."""
     if config.settings.auto_confirm:
-        from orders.services.workflow import order_auto_confirm
-
         order_auto_confirm(order=order)
     hinted = {other.id for other in snapshot.other_orders if other.merge_hint} if snapshot else set()
     _recheck_siblings_later([i for i in _mergeable_ids(findings) if i not in hinted])
@@ -59,16 +69,12 @@ def order_changed(*, order: Order, actor: Actor, lines: list[OrderLine] | None =
 
 def siblings_recheck_later(order: Order) -> None:
     """The buyer's other open orders may gain or lose the mergeable hint when this one changes."""
-    from orders.checks.address import MERGEABLE_STATUSES
-
     sibling_ids = list(
         Order.objects.filter(customer_id=order.customer_id, status__in=MERGEABLE_STATUSES)
         .exclude(pk=order.pk)
         .values_list("id", flat=True)[:50]
     )
     if sibling_ids:
-        from orders.tasks import orders_recheck
-
         transaction.on_commit(lambda: orders_recheck.delay(sorted(sibling_ids)))
 
 
@@ -79,6 +85,4 @@ def _mergeable_ids(findings: list[Finding]) -> set[int]:
 def _recheck_siblings_later(order_ids) -> None:
     sibling_ids = sorted(order_ids)
     if sibling_ids:
-        from orders.tasks import orders_recheck
-
         transaction.on_commit(lambda: orders_recheck.delay(sibling_ids))

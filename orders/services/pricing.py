@@ -28,9 +28,10 @@ from orders.pricing import (
     price_change_apply,
     totals_refresh,
 )
+from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed
-from orders.services.workflow import order_lock, required_text
 from orders.shop_config import shop_config
+from orders.text import REASON
 
 UNLIMITED_DISCOUNT = "orders.unlimited_discount"
 
@@ -148,7 +149,7 @@ def order_adjust_price(
     against the goods' original prices; supervisors have none), when a line or the goods would go
     below zero, and when it would raise what a paid order costs. A decrease on a paid order becomes
     a refund due; an unpaid order's buyer pays the new total."""
-    reason = required_text(reason, "reason")
+    reason = REASON.required(reason)
     order, lines = _editable_order(order_id, expected_version)
     before, refund_due_before = order_totals(order), order.refund_due
     applied = price_edit_apply(order=order, lines=lines, change=change, actor=actor)
@@ -180,7 +181,7 @@ def order_adjust_shipping(
     """Override the shipping fee with a reason; the event keeps the rules' fee beside the one charged.
 
     A paid order's fee may only go down (the difference becomes a refund due)."""
-    reason = required_text(reason, "reason")
+    reason = REASON.required(reason)
     fee = quantize(fee)
     if fee < 0:
         raise InvalidInput(fields={"fee": [_("The shipping fee cannot be negative.")]})

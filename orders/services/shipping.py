@@ -12,9 +12,10 @@ from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefus
 from orders.messaging.services import return_reminder_schedule
 from orders.models import Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
+from orders.services.locking import order_lock
 from orders.services.pipeline import siblings_recheck_later
-from orders.services.workflow import order_lock
 from orders.shop_config import CourierFacts, shop_config
+from orders.text import OVERRIDE_REASON, REASON
 
 _SEPARATORS = re.compile(r"[\s\-_/]+")
 
@@ -84,7 +85,7 @@ def order_ship(
             data={"status": order.status},
         )
     promised = order.requested_courier
-    override_reason = (override_reason or "").strip()
+    override_reason = OVERRIDE_REASON.optional(override_reason)
     broken_promise = bool(promised) and promised != facts.code
     if broken_promise or not facts.in_use:
         if not override_reason:
@@ -134,9 +135,7 @@ def order_tracking_correct(
     expected_version: int | None = None,
 ) -> Order:
     """Fix a mistyped tracking number after shipping; the old and new numbers stay in the history."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(fields={"reason": [_("This field is required.")]})
+    reason = REASON.required(reason)
     order = order_lock(order_id=order_id, expected_version=expected_version)
     if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         raise ShippingRefused(_("Only a shipped order has a tracking number to correct."))

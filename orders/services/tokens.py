@@ -1,5 +1,7 @@
 """Storefronts and API tokens. Keys are returned once and stored only as hashes."""
 
+import threading
+import time
 from datetime import datetime
 
 from django.conf import settings
@@ -40,8 +42,41 @@ def staff_token_issue(*, user) -> tuple[str, datetime]:
 
 
 def token_revoke(*, token: ApiToken) -> None:
-    from orders.api.authentication import token_cache_forget
-
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     token_cache_forget(token.key_hash)
+
+
+# A storefront sends every order with its token: remembering a valid storefront token for a few
+# seconds saves a query per request (staff tokens carry permissions and are always looked up).
+# A revoked token is refused by this process at once and by the others within TOKEN_CACHE_SECONDS.
+TOKEN_CACHE_SECONDS = 5.0
+_token_cache: dict[str, tuple[float, ApiToken]] = {}
+_token_cache_lock = threading.Lock()
+
+
+def token_lookup(key_hash: str) -> ApiToken | None:
+    now = time.monotonic()
+    with _token_cache_lock:
+        cached = _token_cache.get(key_hash)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    token = (
+        ApiToken.objects.select_related("storefront", "user").filter(key_hash=key_hash, revoked_at__isnull=True).first()
+    )
+    with _token_cache_lock:
+        if token is None or token.kind != ApiToken.Kind.STOREFRONT:
+            _token_cache.pop(key_hash, None)
+        else:
+            if len(_token_cache) > 10_000:
+                _token_cache.clear()
+            _token_cache[key_hash] = (now + TOKEN_CACHE_SECONDS, token)
+    return token
+
+
+def token_cache_forget(key_hash: str | None = None) -> None:
+    with _token_cache_lock:
+        if key_hash is None:
+            _token_cache.clear()
+        else:
+            _token_cache.pop(key_hash, None)

@@ -4,8 +4,6 @@ Every function locks the order's row, checks the caller's expected version (opti
 concurrency from REST's If-Match or the admin's form), changes it and records one event.
 """
 
-from collections.abc import Iterable, Mapping
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,63 +12,16 @@ from orders.events import Actor, event_record
 from orders.exceptions import (
     CheckNotAcknowledgeable,
     ConfirmBlocked,
-    InvalidInput,
     NotFound,
     OrderNotEditable,
-    VersionConflict,
 )
 from orders.messaging.services import confirmation_message_queue
 from orders.models import CheckResult, CheckStatus, Order, OrderEventType, OrderStatus, Severity
 from orders.services.checks import open_counts
 from orders.services.lifecycle import order_transition
+from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed, siblings_recheck_later
-
-NOTE_MAX = 500
-
-
-def order_lock(*, order_id: int, expected_version: int | None = None) -> Order:
-    """The order's row, locked until the transaction ends; 412 when the caller saw an older version.
-
-    Only the order's own row is locked (``of=("self",)``), not its customer's: a service that locks
-    several orders of one buyer must not meet a one-order service in a circle over the customer row."""
-    order = Order.objects.select_for_update(of=("self",)).select_related("customer").filter(pk=order_id).first()
-    if order is None:
-        raise NotFound()
-    if expected_version is not None and expected_version != order.version:
-        raise VersionConflict(data={"current_version": order.version, "expected_version": expected_version})
-    return order
-
-
-def orders_lock(*, order_ids: Iterable[int], expected_versions: Mapping[int, int] | None = None) -> dict[int, Order]:
-    """Several orders' rows, locked in ascending id order: every service that locks more than one
-    order goes through here, so two of them (or one of them and a one-order service) never wait on
-    each other in a circle. Returns the orders found by id (the caller decides about missing ones);
-    412 when any of ``expected_versions`` is stale."""
-    ids = sorted(set(order_ids))
-    orders = {
-        order.pk: order
-        for order in Order.objects.select_for_update(of=("self",))
-        .select_related("customer")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    }
-    stale = {
-        str(order_id): {"current_version": orders[order_id].version, "expected_version": expected}
-        for order_id, expected in sorted((expected_versions or {}).items())
-        if order_id in orders and orders[order_id].version != expected
-    }
-    if stale:
-        raise VersionConflict(data={"orders": stale})
-    return orders
-
-
-def required_text(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(fields={field: [_("This field is required.")]})
-    if len(value) > NOTE_MAX:
-        raise InvalidInput(fields={field: [_("At most %d characters.") % NOTE_MAX]})
-    return value
+from orders.text import ACKNOWLEDGE_NOTE, REASON
 
 
 def _problems(order: Order) -> dict:
@@ -105,27 +56,6 @@ def order_confirm(*, order_id: int, actor: Actor, expected_version: int | None =
     return order
 
 
-def order_auto_confirm(*, order: Order) -> bool:
-    """Confirm a clean order without an agent when the shop switched that on. True when it did.
-
-    An order with a note is never clean enough: an agent reads what the buyer wrote, whatever the
-    note reader found in it (``API.md``). The seller's memo joins ``buyer_note`` here once orders carry one."""
-    if order.open_blockers or order.open_warnings or order.status != OrderStatus.PENDING_CONFIRMATION:
-        return False
-    if order.buyer_note.strip():
-        return False
-    order.confirmed_at = timezone.now()
-    order_transition(
-        order=order,
-        to=OrderStatus.CONFIRMED,
-        actor=Actor.system(),
-        event_type=OrderEventType.AUTO_CONFIRMED,
-        also_save=["confirmed_at"],
-    )
-    confirmation_message_queue(order=order)
-    return True
-
-
 @transaction.atomic
 def order_check_acknowledge(
     *,
@@ -137,7 +67,7 @@ def order_check_acknowledge(
     expected_version: int | None = None,
 ) -> Order:
     """A named agent read the warning back to the buyer: it stops holding up the confirmation."""
-    note = required_text(note, "note")
+    note = ACKNOWLEDGE_NOTE.required(note)
     order = order_lock(order_id=order_id, expected_version=expected_version)
     rows = list(order.checks.filter(code=code).exclude(status=CheckStatus.RESOLVED))
     if key is not None:
@@ -171,7 +101,7 @@ def order_check_acknowledge(
 
 @transaction.atomic
 def order_hold(*, order_id: int, reason: str, actor: Actor, expected_version: int | None = None) -> Order:
-    reason = required_text(reason, "reason")
+    reason = REASON.required(reason)
     order = order_lock(order_id=order_id, expected_version=expected_version)
     order.hold_reason = reason
     order_transition(
@@ -207,7 +137,7 @@ def order_release(*, order_id: int, actor: Actor, expected_version: int | None =
 
 @transaction.atomic
 def order_cancel(*, order_id: int, reason: str, actor: Actor, expected_version: int | None = None) -> Order:
-    reason = required_text(reason, "reason")
+    reason = REASON.required(reason)
     order = order_lock(order_id=order_id, expected_version=expected_version)
     order_transition(
         order=order, to=OrderStatus.CANCELLED, actor=actor, event_type=OrderEventType.CANCELLED, reason=reason

@@ -7,11 +7,12 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.renderers import JSONRenderer
 
+from flags.selectors import open_flags_prefetch
 from flags.services import flag_add
 from orders.api.output import AbnormalOrderSerializer, OrderListSerializer
 from orders.events import Actor
 from orders.models import Order
-from orders.selectors import abnormal_orders, open_flags_prefetch
+from orders.selectors import abnormal_orders
 from orders.services.workflow import order_hold
 from tests.conftest import make_staff
 from tests.factories import order_payload

@@ -387,7 +387,10 @@ def test_a_third_order_rechecks_only_the_siblings_without_the_hint(api, catalogu
     with django_capture_on_commit_callbacks(execute=True):
         second = create_order(api, lines=[{"sku": "SHOE-WHITE-40", "quantity": 1}])  # both get the hint
 
-    with mock.patch("orders.tasks.orders_recheck.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("orders.tasks.checks.orders_recheck.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         third = create_order(api, lines=[{"sku": "TEE-RED-L", "quantity": 1}])
 
     assert sorted(next(c for c in third["checks"] if c["code"] == "order.mergeable")["data"]["orders"]) == sorted(

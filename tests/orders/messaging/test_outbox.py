@@ -110,7 +110,7 @@ def test_no_message_when_the_transaction_rolls_back(
 def test_a_broker_down_after_the_commit_does_not_fail_the_confirmation(api, agent_api, catalogue, recording):
     data = create_order(api)
 
-    with mock.patch("orders.tasks.message_send.delay", side_effect=ConnectionError("broker unreachable")):
+    with mock.patch("orders.tasks.messaging.message_send.delay", side_effect=ConnectionError("broker unreachable")):
         response = act(agent_api, data, "confirm")
 
     assert response.status_code == 200

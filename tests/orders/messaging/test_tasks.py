@@ -14,7 +14,8 @@ from django.utils import timezone
 from config.celery_app import app, db_connections_recycle
 from orders.messaging.models import Message
 from orders.models import IdempotencyKey, Order
-from orders.tasks import idempotency_keys_purge, message_send
+from orders.tasks.housekeeping import idempotency_keys_purge
+from orders.tasks.messaging import message_send
 from tests.orders.messaging.conftest import confirmation_of
 from tests.orders.messaging.fakes import transient
 
