@@ -270,7 +270,7 @@ def _messages_queue(order_ids: list[int]) -> tuple[float, float]:
     it, the wall-clock time just before its commit, when the service's on_commit hook publishes)."""
     from django.db import transaction
 
-    from orders.messaging.services import confirmation_message_queue
+    from orders.messaging.queue import confirmation_message_queue
     from orders.models import Order
 
     orders = Order.objects.select_related("customer", "storefront").filter(pk__in=order_ids).order_by("pk")
@@ -410,7 +410,7 @@ def profile(count: int, limit: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from orders.messaging.models import Message
-    from orders.messaging.services import message_deliver
+    from orders.messaging.send import message_deliver
 
     order_ids = _orders_prepare(count)
     _messages_queue(order_ids)

@@ -10,7 +10,7 @@ from orders.exceptions import DomainError
 from orders.logging import mask_phones
 from orders.messaging.links import buyer_links_mask
 from orders.messaging.models import FailedMessage, Message, MessageStatus
-from orders.messaging.services import message_retry
+from orders.messaging.queue import message_retry
 
 _FIELDS = [
     "kind",

@@ -10,7 +10,7 @@ from orders.admin.workbench import CONFIRM_PERMISSION, PageAction, page_action_v
 from orders.events import Actor
 from orders.logging import mask_phones
 from orders.messaging.models import MessageTemplate
-from orders.messaging.services import message_resend, message_retry
+from orders.messaging.queue import message_resend, message_retry
 from orders.models import Order
 
 

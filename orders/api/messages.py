@@ -11,7 +11,7 @@ from orders.api.serializers import TextField
 from orders.api.views.common import OrderViewMixin, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.messaging.models import Message, MessageTemplate
-from orders.messaging.services import message_resend
+from orders.messaging.queue import message_resend
 from orders.models import Order
 
 

@@ -1,5 +1,8 @@
 """Channels deliver a rendered message to a buyer; which backend serves which channel is a setting.
 
+``message_route`` picks the channel a buyer's messages take: the first of the shop's preference
+(``ORDERDESK["MESSAGE_CHANNEL_PREFERENCE"]``) that is configured and reaches this buyer.
+
 ``ORDERDESK_MESSAGE_CHANNELS`` maps a channel (``email``, ``sms``, ``chat``) to a backend class and
 its options. A backend's ``send(message)`` returns when the provider accepted the message and raises
 ``TransientSendError`` (try again later) or ``PermanentSendError`` (do not). Every backend passes the
@@ -14,6 +17,7 @@ import smtplib
 import sys
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from typing import Protocol, TextIO
 
 from django.conf import settings
@@ -21,8 +25,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
+from orders.addresses import phone_is_mobile
 from orders.logging import mask_phones
-from orders.messaging.models import Message
+from orders.messaging.models import Message, MessageChannel
+from orders.models import Order
 
 SIGNATURE_HEADER = "X-OrderDesk-Signature"
 
@@ -53,6 +59,31 @@ def channel_get(name: str) -> Channel:
 
 def channels_configured() -> set[str]:
     return {name for name, config in settings.ORDERDESK_MESSAGE_CHANNELS.items() if config}
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str
+    recipient: str
+
+
+def message_route(order: Order) -> Route | None:
+    """The first channel of the shop's preference that is configured and reaches this buyer."""
+    configured = channels_configured()
+    customer = order.customer
+    for channel in settings.ORDERDESK["MESSAGE_CHANNEL_PREFERENCE"]:
+        if channel not in configured:
+            continue
+        recipient = ""
+        if channel == MessageChannel.EMAIL:
+            recipient = customer.email
+        elif channel == MessageChannel.SMS:
+            recipient = next((p for p in (order.ship_phone, customer.phone) if p and phone_is_mobile(p)), "")
+        elif channel == MessageChannel.CHAT:
+            recipient = customer.external_id
+        if recipient:
+            return Route(channel=channel, recipient=recipient)
+    return None
 
 
 class EmailChannel:

@@ -39,7 +39,7 @@ class MessageStatus(models.TextChoices):
 
 
 class Message(models.Model):
-    """One message to a buyer, rendered when it is queued and sent once (``orders.messaging.services``)."""
+    """One message to a buyer, rendered when it is queued (``messaging.queue``) and sent once (``messaging.send``)."""
 
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=32, choices=MessageKind.choices)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from orders.events import Actor, event_record
 from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefused
-from orders.messaging.services import return_reminder_schedule
+from orders.messaging.queue import return_reminder_schedule
 from orders.models import Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock

@@ -15,7 +15,7 @@ from orders.exceptions import (
     NotFound,
     OrderNotEditable,
 )
-from orders.messaging.services import confirmation_message_queue
+from orders.messaging.queue import confirmation_message_queue
 from orders.models import CheckResult, CheckStatus, Order, OrderEventType, OrderStatus, Severity
 from orders.services.checks import open_counts
 from orders.services.lifecycle import order_transition

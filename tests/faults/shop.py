@@ -38,7 +38,7 @@ def reminders(prefix: str, count: int, token: str) -> None:
     from rest_framework.test import APIClient
 
     from orders.messaging.models import Message
-    from orders.messaging.services import return_reminder_schedule
+    from orders.messaging.queue import return_reminder_schedule
     from orders.models import Order, ShopSettings
 
     setup_test_environment()

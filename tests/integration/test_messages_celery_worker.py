@@ -24,7 +24,7 @@ from kombu import pools as kombu_pools
 from config.celery_app import app
 from orders.events import Actor
 from orders.messaging.models import Message
-from orders.messaging.services import return_reminder_schedule
+from orders.messaging.queue import return_reminder_schedule
 from orders.models import Order, OrderEvent
 from orders.services.workflow import order_confirm
 from tests.integration.helpers import database_url_of_tests

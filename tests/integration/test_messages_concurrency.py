@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from orders.events import Actor
 from orders.messaging.models import Message
-from orders.messaging.services import confirmation_message_queue, message_deliver, return_reminders_send_due
+from orders.messaging.periodic import return_reminders_send_due
+from orders.messaging.queue import confirmation_message_queue
+from orders.messaging.send import message_deliver
 from orders.models import Order, OrderEvent
 from tests.integration.helpers import run_concurrently
 from tests.orders.messaging.conftest import confirm
@@ -52,7 +54,7 @@ def test_two_drains_at_once_send_each_due_reminder_once(api, agent_api, catalogu
     orders = [confirm(api, agent_api, customer={"external_id": f"buyer-{n}"}) for n in range(6)]
     delivered = timezone.now() - timedelta(days=6)
     Order.objects.filter(pk__in=[o.pk for o in orders]).update(status="delivered", delivered_at=delivered)
-    from orders.messaging.services import return_reminder_schedule
+    from orders.messaging.queue import return_reminder_schedule
 
     reminders = [return_reminder_schedule(order=Order.objects.get(pk=o.pk)) for o in orders]
     RecordingChannel.reset()

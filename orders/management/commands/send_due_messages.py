@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from orders.messaging.services import messages_sweep, return_reminders_send_due
+from orders.messaging.periodic import messages_sweep, return_reminders_send_due
 
 
 def _moment(text: str) -> datetime:

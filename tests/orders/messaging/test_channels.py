@@ -21,7 +21,7 @@ from orders.messaging.channels import (
     channel_get,
 )
 from orders.messaging.models import Message
-from orders.messaging.services import message_deliver
+from orders.messaging.send import message_deliver
 from tests.orders.messaging.conftest import confirmation_of
 from tests.orders.messaging.receiver import WebhookReceiver
 

@@ -12,14 +12,9 @@ from orders.events import Actor
 from orders.exceptions import InvalidInput, MessageRefused
 from orders.messaging.buyer import buyer_change_request
 from orders.messaging.models import BuyerLink, Message
-from orders.messaging.services import (
-    _claim,
-    _send_claimed,
-    message_deliver,
-    message_resend,
-    message_retry,
-    messages_sweep,
-)
+from orders.messaging.periodic import messages_sweep
+from orders.messaging.queue import message_resend, message_retry
+from orders.messaging.send import message_claim, message_deliver, message_send_claimed
 from orders.models import Order, OrderEvent
 from orders.services.workflow import order_confirm
 from tests.orders.helpers import act, create_order
@@ -305,11 +300,11 @@ def test_a_task_claims_only_a_due_pending_row_or_an_expired_lease_within_the_bud
 
 def test_a_copy_sent_after_a_lost_lease_does_not_record_a_second_sent_event(unsent, recording):
     # Worker A claimed the row; its lease ran out, worker B claimed it again and finished first.
-    claimed_by_a = _claim(unsent.pk)
+    claimed_by_a = message_claim(unsent.pk)
     Message.objects.filter(pk=unsent.pk).update(status="sent", sent_at=timezone.now())
     OrderEvent.objects.create(order_id=unsent.order_id, type="message_sent", actor_label="system", data={})
 
-    assert _send_claimed(claimed_by_a) is None  # A's copy goes out: the provider drops it by its key
+    assert message_send_claimed(claimed_by_a) is None  # A's copy goes out: the provider drops it by its key
 
     assert len(recording.sent) == 1
     assert len(events(unsent.order, "message_sent")) == 1

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from orders.exceptions import MessageRefused
 from orders.messaging.models import Message
-from orders.messaging.services import messages_sweep, return_reminder_schedule, return_reminders_send_due
+from orders.messaging.periodic import messages_sweep, return_reminders_send_due
+from orders.messaging.queue import return_reminder_schedule
 from orders.models import Order, ReturnPolicy, ShopSettings
 from tests.orders.messaging.conftest import RICH_ORDER
 from tests.orders.messaging.fakes import transient

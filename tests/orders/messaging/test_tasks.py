@@ -81,7 +81,7 @@ def test_the_purge_task_forgets_expired_idempotency_keys(storefront):
 
 
 def test_send_due_messages_moves_the_demo_clock(confirmed, recording):
-    from orders.messaging.services import return_reminder_schedule
+    from orders.messaging.queue import return_reminder_schedule
 
     order = confirmed()
     Order.objects.filter(pk=order.pk).update(status="delivered", delivered_at=timezone.now())

@@ -1,0 +1,179 @@
+"""Sending one message: claim its row, hand it to its channel, record what happened.
+
+Owns ``message_deliver`` (the body of the ``message_send`` task), the claim with its written-out
+SQL, the backoff of the bounded retries, and marking a message sent or failed. The periodic drain
+(``orders.messaging.periodic``) sends through the same claim; this module builds only on
+``orders.messaging.queue`` (a message's event) and the channels.
+
+* **Claimed before sending.** A worker claims a row by one conditional UPDATE (``pending`` and due,
+  or ``sending`` with an expired lease → ``sending``, lease renewed, attempts + 1). PostgreSQL
+  re-checks the condition after waiting for a concurrent claim, so of two workers running the task
+  at once exactly one sends. The reminder drain claims each due row the same way, just before its
+  own send: a lease covers one send, never a batch waiting behind a slow gateway.
+* **Marked sent only after the channel accepted the message.** Between those two steps a worker
+  may die (SIGKILL, OOM, a lost node). The row then stays ``sending`` until its lease expires, and
+  the sweeper publishes the task again; the next claim sends again. That second copy is why every
+  channel passes the row's stable ``idempotency_key`` to the provider (a fixed ``Message-ID`` for
+  e-mail; an ``Idempotency-Key`` header and the ``id`` in the signed body for webhooks), so a
+  provider drops the duplicate and the buyer gets one message. Without the key this step would be
+  at-least-once; no design can make "send, then record" atomic across two systems.
+* **Bounded retries.** A transient failure puts the row back to ``pending`` due after an exponential
+  backoff (the task retries with that countdown); after ``MESSAGE_MAX_ATTEMPTS`` or a permanent
+  failure the row is ``failed`` and waits for an agent (admin: retry).
+"""
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.utils import timezone
+
+from orders.events import Actor
+from orders.messaging.channels import PermanentSendError, channel_get
+from orders.messaging.models import Message, MessageStatus
+from orders.messaging.queue import message_event_data, message_event_record
+from orders.models import OrderEvent, OrderEventType
+
+logger = logging.getLogger(__name__)
+
+ERROR_MAX = 1000
+
+
+def _backoff(attempts: int) -> timedelta:
+    first: timedelta = settings.ORDERDESK["MESSAGE_RETRY_BACKOFF"]
+    return min(first * (2 ** max(attempts - 1, 0)), settings.ORDERDESK["MESSAGE_RETRY_BACKOFF_MAX"])
+
+
+def message_claim(message_id: int, *, due_by: datetime | None = None) -> Message | None:
+    """Take the row for this worker with one conditional UPDATE; None when another has it or it is done.
+
+    Claimable: within the attempts budget, and ``pending`` and due (by ``due_by``, default now: the
+    demo's drain moves the clock), or ``sending`` with an expired lease (its worker died). The UPDATE
+    returns the claimed row (``RETURNING``): one round trip, no read-back. The order is not loaded:
+    the channels that need it (the webhook's payload) fetch it when they touch it. Written out because
+    Django's ``update()`` returns no rows, and because compiling the same condition from a ``Q`` cost
+    more CPU (1.3 ms) than the rest of the send."""
+    now = timezone.now()
+    ops = connection.ops
+    table = Message._meta.db_table
+    columns = ", ".join(ops.quote_name(field.column) for field in Message._meta.concrete_fields)
+    sql = (
+        f"UPDATE {ops.quote_name(table)} SET status = %s, lease_until = %s, attempts = attempts + 1, "  # noqa: S608 - metadata only
+        "updated_at = %s"
+        " WHERE id = %s AND attempts < %s"
+        " AND ((status = %s AND due_at <= %s) OR (status = %s AND lease_until < %s))"
+        f" RETURNING {columns}"
+    )
+    at = ops.adapt_datetimefield_value
+    params = [
+        MessageStatus.SENDING.value,
+        at(now + settings.ORDERDESK["MESSAGE_LEASE"]),
+        at(now),
+        message_id,
+        settings.ORDERDESK["MESSAGE_MAX_ATTEMPTS"],
+        MessageStatus.PENDING.value,
+        at(due_by or now),
+        MessageStatus.SENDING.value,
+        at(now),
+    ]
+    # A raw queryset applies the backend's converters (SQLite's datetimes) and builds the instance.
+    return next(iter(Message.objects.raw(sql, params)), None)
+
+
+def message_deliver(*, message_id: int) -> timedelta | None:
+    """Claim the message and send it. Returns when to try again: the backoff after a transient
+    failure, or the rest of another worker's lease while the message is being sent (that worker may
+    have died: a task re-delivered after its worker was lost finds the dead worker's claim). None
+    when there is nothing for this task to do: sent, failed for good, not due (a retry or the drain
+    has it), or a lease already expired (the sweeper's)."""
+    message = message_claim(message_id)
+    if message is None:
+        now = timezone.now()
+        held = Message.objects.filter(pk=message_id, status=MessageStatus.SENDING, lease_until__gt=now)
+        lease_until = held.values_list("lease_until", flat=True).first()
+        return None if lease_until is None else lease_until - now + timedelta(seconds=1)
+    return message_send_claimed(message)
+
+
+def message_send_claimed(message: Message) -> timedelta | None:
+    """Hand a message this worker claimed (``message_claim``) to its channel and record the outcome.
+
+    Returns the backoff after a transient failure (the row is pending again, due then); None when it
+    was sent or failed for good."""
+    try:
+        channel_get(message.channel).send(message)
+    except (PermanentSendError, ImproperlyConfigured) as exc:
+        message_fail(message, str(exc))
+        return None
+    except Exception as exc:  # a transient error, or a bug: both get the bounded retries
+        error = f"{type(exc).__name__}: {exc}"
+        logger.warning("message %s attempt %s failed: %s", message.pk, message.attempts, error)
+        if message.attempts >= settings.ORDERDESK["MESSAGE_MAX_ATTEMPTS"]:
+            message_fail(message, error)
+            return None
+        delay = _backoff(message.attempts)
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.PENDING,
+            due_at=timezone.now() + delay,
+            lease_until=None,
+            last_error=error[:ERROR_MAX],
+            updated_at=timezone.now(),
+        )
+        return delay
+    _message_sent(message)
+    return None
+
+
+def _message_sent(message: Message) -> None:
+    """Sent, and its event, together: a worker that dies in between leaves neither.
+
+    Only the first worker to finish records it: a second copy sent after a lost lease does not. On
+    PostgreSQL the mark and the event are one statement (the UPDATE feeds the INSERT), one round trip
+    instead of four (BEGIN, UPDATE, INSERT, COMMIT) on the path every message takes."""
+    now = timezone.now()
+    data = message_event_data(message, attempts=message.attempts)
+    if connection.vendor == "postgresql":
+        message_table = connection.ops.quote_name(Message._meta.db_table)
+        event_table = connection.ops.quote_name(OrderEvent._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH sent AS (UPDATE {message_table} SET status = %s, sent_at = %s, lease_until = NULL,"  # noqa: S608
+                " last_error = '', updated_at = %s WHERE id = %s AND status = %s RETURNING order_id)"
+                f" INSERT INTO {event_table} (order_id, type, data, actor_id, actor_label, created_at)"
+                " SELECT order_id, %s, %s::jsonb, NULL, %s, %s FROM sent",
+                [
+                    MessageStatus.SENT.value,
+                    now,
+                    now,
+                    message.pk,
+                    MessageStatus.SENDING.value,
+                    OrderEventType.MESSAGE_SENT.value,
+                    json.dumps(data),
+                    Actor.system().label,
+                    now,
+                ],
+            )
+        return
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
+        )
+        if updated:
+            message_event_record(message, OrderEventType.MESSAGE_SENT, Actor.system(), attempts=message.attempts)
+
+
+@transaction.atomic
+def message_fail(message: Message, error: str) -> None:
+    """Failed for good (unless already sent or failed), with its event: it waits for an agent's retry."""
+    now = timezone.now()
+    updated = Message.objects.filter(pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.PENDING]).update(
+        status=MessageStatus.FAILED, lease_until=None, last_error=error[:ERROR_MAX], updated_at=now
+    )
+    if updated:
+        logger.error("message %s failed after %s attempt(s): %s", message.pk, message.attempts, error)
+        message_event_record(
+            message, OrderEventType.MESSAGE_FAILED, Actor.system(), attempts=message.attempts, error=error[:200]
+        )
