@@ -128,10 +128,11 @@ def _templates() -> tuple[dict[str, TableRows], list[float]]:
     """Every seed situation through the real intake; their rows exported; the tables emptied again.
     Returns the rows and each template order's weight in the mix (same order as the order rows)."""
     from django.db import connection
+    from rest_framework.exceptions import ValidationError
 
     from orders import demo
     from orders.api.idempotency import request_hash
-    from orders.api.serializers import OrderCreateSerializer
+    from orders.api.serializers import order_input
     from orders.models import Storefront
     from orders.services.catalog import catalog_upsert
     from orders.services.intake import order_create
@@ -149,10 +150,11 @@ def _templates() -> tuple[dict[str, TableRows], list[float]]:
             "buyer_note": label,
             **body,
         }
-        serializer = OrderCreateSerializer(data=payload)
-        if not serializer.is_valid():
-            fail(f"demo order {label} is not valid: {serializer.errors}")
-        order_create(storefront=storefront, data=serializer.to_input(), intake_hash=request_hash(payload))
+        try:
+            data = order_input(payload)
+        except ValidationError as error:
+            fail(f"demo order {label} is not valid: {error.detail}")
+        order_create(storefront=storefront, data=data, intake_hash=request_hash(payload))
         labels.append(label)
 
     models = _models()

@@ -9,10 +9,8 @@ from rest_framework.views import APIView
 from orders.api.permissions import staff_with, storefront_or_staff_with
 from orders.api.serializers import TextField
 from orders.api.views.common import OrderViewMixin, staff_actor, validated
-from orders.exceptions import NotFound
 from orders.messaging.models import Message, MessageTemplate
 from orders.messaging.queue import message_resend
-from orders.models import Order
 
 
 class MessageOutputSerializer(serializers.Serializer):
@@ -43,12 +41,6 @@ class ResendSerializer(serializers.Serializer):
 
 
 class _OrderMessagesMixin(OrderViewMixin):
-    def order_or_404(self, pk: int) -> Order:
-        order = self.scoped_orders().filter(pk=pk).first()
-        if order is None:
-            raise NotFound()
-        return order
-
     def output_class(self) -> type[MessageOutputSerializer]:
         return StaffMessageOutputSerializer if self.request.user.is_staff else MessageOutputSerializer
 
@@ -60,8 +52,7 @@ class OrderMessagesView(_OrderMessagesMixin, APIView):
 
     @extend_schema(responses=StaffMessageOutputSerializer(many=True), summary="The order's messages to the buyer")
     def get(self, request, order_id: int):
-        order = self.order_or_404(order_id)
-        messages = Message.objects.filter(order=order).order_by("id")
+        messages = Message.objects.filter(order_id=self.order_in_scope(order_id)).order_by("id")
         return Response(self.output_class()(messages, many=True).data)
 
 
@@ -78,7 +69,7 @@ class OrderMessageResendView(_OrderMessagesMixin, APIView):
     def post(self, request, order_id: int):
         data = validated(ResendSerializer, request)
         message = message_resend(
-            order_id=self.order_or_404(order_id).pk,
+            order_id=self.order_in_scope(order_id),
             template=data["kind"],
             reason=data["reason"],
             actor=staff_actor(request),

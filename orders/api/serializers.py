@@ -2,12 +2,14 @@
 business lives in ``orders.services`` and ``orders.checks``."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_normalise
+from orders.api.reuse import validate
 from orders.models import PaymentStatus
 from orders.pricing import PriceChange
 from orders.services.catalog import VariantRow
@@ -51,8 +53,8 @@ class PhoneField(TextField):
 
 
 class DecimalStringField(serializers.DecimalField):
-    """Money and percentages are strings ("99.00", API.md): a JSON number (a float on the way) is refused,
-    as the schema says."""
+    """Money and percentages are strings ("99.00"): a JSON number (a float on the way) is refused, as the
+    served schema (``/api/v1/schema/``) says."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -137,12 +139,15 @@ class OrderCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("This shop takes orders in %s only.") % settings.ORDERDESK["CURRENCY"])
         return value.upper()
 
-    def to_input(self) -> OrderInput:
-        return order_input(self.validated_data)
+
+def order_input(body: Any) -> OrderInput:
+    """The one way from an order's create body to the intake service's input, for the API and for everything
+    that creates orders as a storefront would (the demo, the benchmarks, tests): ``OrderCreateSerializer``
+    validates it (``ValidationError`` with the field errors otherwise)."""
+    return _order_input(validate(OrderCreateSerializer, body))
 
 
-def order_input(data: dict) -> OrderInput:
-    """The intake service's input from ``OrderCreateSerializer``'s validated data."""
+def _order_input(data: dict) -> OrderInput:
     customer = data["customer"]
     requests = data.get("special_requests") or {}
     default_address = customer.get("default_address")

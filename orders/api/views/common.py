@@ -160,13 +160,15 @@ class OrderViewMixin:
         storefront = storefront_of(self.request)
         return Actor.storefront(storefront) if storefront is not None else Actor(user=self.request.user)
 
-    def change(self, service: Callable[..., Order], pk: int, **fields: Any) -> Response:
+    def change(self, service: Callable[..., Order], pk: int, *, versioned: bool = True, **fields: Any) -> Response:
         """Run a service that changes one order and answer with the order: the order must be in the
-        caller's scope (404 otherwise), the caller is the actor and ``If-Match`` the expected version."""
-        order = service(
-            order_id=self.order_or_404(pk).pk, actor=self.actor(), expected_version=if_match(self.request), **fields
-        )
-        return self.detail_response(order)
+        caller's scope (404 otherwise, from a pk-only query), the caller is the actor and, when ``versioned``,
+        ``If-Match`` the expected version. The answer renders the order from one prefetching load after
+        the service, never before it as well."""
+        order_id = self.order_in_scope(pk)
+        if versioned:
+            fields["expected_version"] = if_match(self.request)
+        return self.detail_response(service(order_id=order_id, actor=self.actor(), **fields))
 
     def scoped_orders(self) -> QuerySet[Order]:
         return orders_visible_to(storefront=storefront_of(self.request))
@@ -176,13 +178,22 @@ class OrderViewMixin:
         mask = not (storefront_of(request) is not None or request.user.has_perm("orders.view_full_phone"))
         return {"request": request, "mask_pii": mask}
 
-    def order_or_404(self, pk: int) -> Order:
+    def order_in_scope(self, pk: int | str) -> int:
+        """The id of an order the caller may see, or 404: what an action checks before its service runs
+        (one ``EXISTS`` query, nothing loaded)."""
+        if not self.scoped_orders().filter(pk=pk).exists():
+            raise NotFound()
+        return int(pk)
+
+    def order_or_404(self, pk: int | str) -> Order:
+        """The order with everything its detail renders, in one prefetching load, or 404."""
         order = order_detail_queryset(self.scoped_orders()).filter(pk=pk).first()
         if order is None:
             raise NotFound()
         return order
 
     def detail_response(self, order: Order, status_code: int = status.HTTP_200_OK) -> Response:
+        """The order's detail with its ETag; an order a service returned is loaded (once) for it."""
         if not order_detail_loaded(order):
             order = self.order_or_404(order.pk)
         body = render(OrderDetailSerializer, order, context=self.serializer_context())

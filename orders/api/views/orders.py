@@ -13,7 +13,6 @@ from orders.api.output import (
     OrderListSerializer,
 )
 from orders.api.permissions import IsStorefront, storefront_of, storefront_or_staff_with
-from orders.api.reuse import validate
 from orders.api.rows import order_list_rows, order_list_values
 from orders.api.schema import IDEMPOTENCY_KEY_SCHEMA
 from orders.api.serializers import (
@@ -72,8 +71,7 @@ class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, OrderViewMix
         body_hash = request_hash(request.data)
 
         def handle() -> Response:
-            validated = validate(OrderCreateSerializer, request.data)
-            order, created = order_create(storefront=storefront, data=order_input(validated), intake_hash=body_hash)
+            order, created = order_create(storefront=storefront, data=order_input(request.data), intake_hash=body_hash)
             return self.detail_response(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
         key = request.headers.get("Idempotency-Key")

@@ -47,14 +47,14 @@ class WarehouseActions:
     def flags(self, request, pk: int):
         data = validated(FlagCreateSerializer, request)
         flag = flag_add(
-            order_id=self.order_or_404(pk).pk, category_code=data["category"], note=data["note"], actor=self.actor()
+            order_id=self.order_in_scope(pk), category_code=data["category"], note=data["note"], actor=self.actor()
         )
         return Response(FlagOutputSerializer(flag).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: OrderDetailSerializer}, summary="Clear a flag")
     @action(detail=True, methods=["delete"], url_path=r"flags/(?P<flag_id>[0-9]+)")
     def flag_clear(self, request, pk: int, flag_id: int):
-        flag_clear(order_id=self.order_or_404(pk).pk, flag_id=int(flag_id), actor=self.actor())
+        flag_clear(order_id=self.order_in_scope(pk), flag_id=int(flag_id), actor=self.actor())
         return self.detail_response(self.order_or_404(pk))
 
     @extend_schema(

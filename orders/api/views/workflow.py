@@ -13,7 +13,7 @@ from orders.api.serializers import (
     OrderPatchSerializer,
     ReasonSerializer,
 )
-from orders.api.views.common import IF_MATCH, staff_actor, validated
+from orders.api.views.common import IF_MATCH, validated
 from orders.services.edits import order_edit
 from orders.services.workflow import (
     order_cancel,
@@ -111,5 +111,4 @@ class WorkflowActions:
     @extend_schema(request=EmptySerializer, responses=OrderDetailSerializer, summary="Run the checks again")
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk: int):
-        order = order_recheck(order_id=self.order_or_404(pk).pk, actor=staff_actor(request))
-        return self.detail_response(order)
+        return self.change(order_recheck, pk, versioned=False)

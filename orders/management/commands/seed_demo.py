@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from rest_framework.exceptions import ValidationError
 
 from orders import demo
 from orders.api.idempotency import request_hash
-from orders.api.serializers import OrderCreateSerializer
+from orders.api.serializers import order_input
 from orders.events import Actor
 from orders.models import CheckStatus, Order, OrderStatus, Severity, Storefront
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
@@ -80,12 +81,11 @@ class Command(BaseCommand):
             "buyer_note": label,
             **body,
         }
-        serializer = OrderCreateSerializer(data=payload)
-        if not serializer.is_valid():
-            raise CommandError(f"demo order {external_id} is not valid: {serializer.errors}")
-        _order, was_created = order_create(
-            storefront=storefront, data=serializer.to_input(), intake_hash=request_hash(payload)
-        )
+        try:
+            data = order_input(payload)
+        except ValidationError as error:
+            raise CommandError(f"demo order {external_id} is not valid: {error.detail}") from error
+        _order, was_created = order_create(storefront=storefront, data=data, intake_hash=request_hash(payload))
         return was_created
 
     def _past_order(self, storefront, external_id: str, label: str, customer: str, body: dict) -> None:

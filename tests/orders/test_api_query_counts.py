@@ -1,0 +1,261 @@
+"""The number of SQL queries of every REST action on an order, exactly: an N+1 or a second detail load fails here.
+
+Each action is one request of a client that has already made one, on an order made ready for it over REST: the
+storefront's token, the shop's rules and the flag categories are cached, as in a running service. A changing
+action checks the caller's scope with one ``EXISTS`` query, runs its service and renders the order from ONE
+prefetching load after it (``OrderViewMixin.change``); ``retrieve`` renders from its one load too.
+
+The same numbers hold on SQLite (the unit layer) and PostgreSQL (run it with ``DATABASE_URL`` on your
+PostgreSQL database): ``select_for_update`` and the atomic blocks' savepoints are one query each on both.
+The one backend-dependent path on these requests, a NEW buyer's upsert (PostgreSQL ``INSERT … ON CONFLICT``;
+SQLite a select, a savepoint and an insert), is kept out: the buyer of ``create`` exists already. A change
+that moves a count on purpose updates ``EXPECTED`` and says why in its commit.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import SHANGHAI_WORK, order_payload
+from tests.orders.helpers import act, create_order
+
+pytestmark = pytest.mark.django_db
+
+TEE = {"sku": "TEE-RED-M", "quantity": 1, "unit_price": "99.00"}
+SHOE = {"sku": "SHOE-WHITE-40", "quantity": 1}
+
+
+@dataclass
+class Clients:
+    storefront: object
+    agent: object
+    warehouse: object
+
+
+@dataclass
+class Call:
+    """One measured request: who sends it, how, where, with what body, and the status it must answer."""
+
+    client: object
+    method: str
+    path: str
+    body: dict | None = None
+    status: int = 200
+
+    def send(self):
+        kwargs = {"data": json.dumps(self.body), "content_type": "application/json"} if self.body is not None else {}
+        return getattr(self.client, self.method)(self.path, **kwargs)
+
+
+def _url(order: dict, action: str = "") -> str:
+    return f"/api/v1/orders/{order['id']}/{action + '/' if action else ''}"
+
+
+def _with_warning(c: Clients) -> dict:
+    """An order that ships home while the buyer's default is the office: one warning."""
+    return create_order(c.storefront, customer={"default_address": SHANGHAI_WORK})
+
+
+def _acknowledged(c: Clients) -> dict:
+    order = _with_warning(c)
+    assert act(c.agent, order, "checks/address.not_default/acknowledge", {"note": "已与买家核对"}).status_code == 200
+    return order
+
+
+def _confirmed(c: Clients) -> dict:
+    order = _acknowledged(c)
+    assert act(c.agent, order, "confirm").status_code == 200
+    return order
+
+
+def _shipped(c: Clients) -> dict:
+    order = _confirmed(c)
+    assert act(c.warehouse, order, "ship", {"courier": "ZTO", "tracking_number": "753456789012"}).status_code == 200
+    return order
+
+
+def _pending(c: Clients) -> dict:
+    return create_order(c.storefront)
+
+
+def create(c: Clients) -> Call:
+    _pending(c)  # the shop's rules and the flag categories are cached by an earlier order, as in a running service
+    return Call(c.storefront, "post", "/api/v1/orders/", order_payload(), status=201)
+
+
+def retrieve(c: Clients) -> Call:
+    return Call(c.agent, "get", _url(_confirmed(c)))
+
+
+def list_(c: Clients) -> Call:
+    for _ in range(3):
+        _pending(c)
+    return Call(c.agent, "get", "/api/v1/orders/")
+
+
+def abnormal(c: Clients) -> Call:
+    create_order(c.storefront, lines=[{"sku": "NOPE-1", "quantity": 1, "unit_price": "5.00"}])  # a blocker
+    return Call(c.agent, "get", "/api/v1/orders/abnormal/")
+
+
+def partial_update(c: Clients) -> Call:
+    order = create_order(c.storefront, payment_status="unpaid")
+    body = {"lines": [{"id": order["lines"][0]["id"], "quantity": 2}], "buyer_note": "请周末送达"}
+    return Call(c.agent, "patch", _url(order), body)
+
+
+def acknowledge(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_with_warning(c), "checks/address.not_default/acknowledge"), {"note": "已核对"})
+
+
+def confirm(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_acknowledged(c), "confirm"), {})
+
+
+def hold(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_pending(c), "hold"), {"reason": "买家要求暂缓"})
+
+
+def release(c: Clients) -> Call:
+    order = _pending(c)
+    assert act(c.agent, order, "hold", {"reason": "买家要求暂缓"}).status_code == 200
+    return Call(c.agent, "post", _url(order, "release"), {})
+
+
+def cancel(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_pending(c), "cancel"), {"reason": "买家取消"})
+
+
+def recheck(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_pending(c), "recheck"), {})
+
+
+def flags(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_pending(c), "flags"), {"category": "abnormal", "note": "外箱破损"}, status=201)
+
+
+def flag_clear(c: Clients) -> Call:
+    order = _pending(c)
+    response = c.agent.post(_url(order, "flags"), {"category": "abnormal", "note": "外箱破损"}, format="json")
+    assert response.status_code == 201, response.content
+    return Call(c.agent, "delete", _url(order, f"flags/{response.json()['id']}"))
+
+
+def ship(c: Clients) -> Call:
+    return Call(c.warehouse, "post", _url(_confirmed(c), "ship"), {"courier": "ZTO", "tracking_number": "753456789012"})
+
+
+def tracking(c: Clients) -> Call:
+    body = {"tracking_number": "753456789099", "reason": "录入错误"}
+    return Call(c.warehouse, "post", _url(_shipped(c), "tracking"), body)
+
+
+def deliver(c: Clients) -> Call:
+    return Call(c.warehouse, "post", _url(_shipped(c), "deliver"), {"delivered_at": timezone.now().isoformat()})
+
+
+def adjust_price(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_pending(c), "adjust-price"), {"amount": "-5.00", "reason": "老客户优惠"})
+
+
+def adjust_shipping(c: Clients) -> Call:
+    return Call(c.agent, "post", _url(_pending(c), "adjust-shipping"), {"fee": "5.00", "reason": "运费优惠"})
+
+
+def _pair(c: Clients) -> list[int]:
+    """Two paid orders of one buyer to one address."""
+    return [create_order(c.storefront, lines=[TEE])["id"], create_order(c.storefront, lines=[SHOE])["id"]]
+
+
+def merge(c: Clients) -> Call:
+    return Call(c.agent, "post", "/api/v1/orders/merge/", {"order_ids": _pair(c), "reason": "合并发货"}, status=201)
+
+
+def unmerge(c: Clients) -> Call:
+    response = c.agent.post("/api/v1/orders/merge/", {"order_ids": _pair(c), "reason": "合并发货"}, format="json")
+    assert response.status_code == 201, response.content
+    return Call(c.agent, "post", _url(response.json(), "unmerge"), {"reason": "买家要求分开发货"})
+
+
+def messages(c: Clients) -> Call:
+    return Call(c.agent, "get", _url(_confirmed(c), "messages"))
+
+
+def messages_resend(c: Clients) -> Call:
+    body = {"kind": "confirmation", "reason": "买家没收到"}
+    return Call(c.agent, "post", _url(_confirmed(c), "messages/resend"), body, status=201)
+
+
+# Each builds its order(s) over REST and returns the request to measure.
+ACTIONS: dict[str, Callable[[Clients], Call]] = {
+    "create": create,
+    "retrieve": retrieve,
+    "list": list_,
+    "abnormal": abnormal,
+    "partial_update": partial_update,
+    "acknowledge": acknowledge,
+    "confirm": confirm,
+    "hold": hold,
+    "release": release,
+    "cancel": cancel,
+    "recheck": recheck,
+    "flags": flags,
+    "flag_clear": flag_clear,
+    "ship": ship,
+    "tracking": tracking,
+    "deliver": deliver,
+    "adjust_price": adjust_price,
+    "adjust_shipping": adjust_shipping,
+    "merge": merge,
+    "unmerge": unmerge,
+    "messages": messages,
+    "messages_resend": messages_resend,
+}
+
+# Per request: the token and the staff user's permissions (3 queries; a storefront's token is cached), the scope
+# check (1), the service, then the detail (7: the order and its six prefetched relations).
+EXPECTED = {
+    "create": 11,  # no scope check, no detail load: intake hands back the order it loaded
+    "retrieve": 10,
+    "list": 5,
+    "abnormal": 5,
+    "partial_update": 25,
+    "acknowledge": 19,
+    "confirm": 28,
+    "hold": 17,
+    "release": 21,
+    "cancel": 17,
+    "recheck": 18,
+    "flags": 9,  # answers with the flag, not the order
+    "flag_clear": 17,
+    "ship": 17,
+    "tracking": 16,
+    "deliver": 26,
+    "adjust_price": 21,
+    "adjust_shipping": 21,
+    "merge": 27,  # no scope check: staff only, the service locks and refuses each order itself
+    "unmerge": 27,
+    "messages": 5,
+    "messages_resend": 15,
+}
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_query_count_of_each_rest_action(name, api, agent_api, warehouse_api, catalogue):
+    call = ACTIONS[name](Clients(storefront=api, agent=agent_api, warehouse=warehouse_api))
+    for client in (api, agent_api, warehouse_api):  # every client's token and the shop's caches are warm
+        assert client.get("/api/v1/orders/?page_size=1").status_code == 200
+
+    with CaptureQueriesContext(connection) as captured:
+        response = call.send()
+
+    assert response.status_code == call.status, response.content
+    expected = EXPECTED[name]
+    assert len(captured) == expected, f"{name}: {len(captured)} queries\n" + "\n".join(
+        query["sql"] for query in captured.captured_queries
+    )
