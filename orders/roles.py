@@ -1,7 +1,7 @@
 """The staff roles (Django groups) and their permissions, as data.
 
-``roles_setup`` makes the groups match this table exactly; it runs after every ``migrate`` and
-from ``manage.py setup_roles``.
+``roles_setup`` makes the groups match this table exactly; it runs after every ``migrate`` (connected in
+``OrdersConfig.ready``) and from ``manage.py setup_roles``.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -103,3 +103,8 @@ def roles_setup() -> dict[str, int]:
             group.permissions.set(permissions)
             counts[role] = len(permissions)
     return counts
+
+
+def roles_setup_after_migrate(**_kwargs: object) -> None:
+    """``post_migrate`` receiver (connected by ``OrdersConfig.ready``)."""
+    roles_setup()

@@ -60,6 +60,17 @@ def test_setup_roles_gives_each_group_exactly_its_permissions():
         assert got == set(names)
 
 
+def test_migrate_sets_up_the_roles():
+    Group.objects.all().delete()
+
+    call_command("migrate", verbosity=0)
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        got = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert got == set(names)
+
+
 def test_warehouse_role_cannot_edit_prices_or_addresses():
     names = set(ROLE_PERMISSIONS["warehouse"])
 
