@@ -43,10 +43,6 @@ def finding_cause(finding: Finding) -> str:
     return f"check:{finding.code}:{finding.key}" if finding.key else f"check:{finding.code}"
 
 
-def _finding_note(finding: Finding) -> str:
-    return check_message(finding.code, finding.data)
-
-
 def desired_auto_flags(order, findings: list[Finding]) -> dict[str, tuple[str, str]]:
     """cause -> (category code, note) for every automatic flag the order should carry now.
 
@@ -70,5 +66,5 @@ def desired_auto_flags(order, findings: list[Finding]) -> dict[str, tuple[str, s
     for finding in findings:
         category = FINDING_CATEGORIES.get(finding.code)
         if category is not None:
-            wanted[finding_cause(finding)] = (category, _finding_note(finding))
+            wanted[finding_cause(finding)] = (category, check_message(finding.code, finding.data))
     return wanted

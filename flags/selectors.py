@@ -1,4 +1,5 @@
-"""Reads of flags: the categories (cached), open flags, counts by colour for the warehouse."""
+"""Reads of flags: the categories (cached), open flags as the order pages show them, the orders carrying
+an open flag of a colour, counts by colour for the warehouse."""
 
 import threading
 
@@ -33,8 +34,26 @@ post_save.connect(flag_categories_invalidate, sender=FlagCategory, dispatch_uid=
 post_delete.connect(flag_categories_invalidate, sender=FlagCategory, dispatch_uid="flag_categories_delete")
 
 
+# How an order's open flags are listed: by their category's position, then as raised.
+SHOWN_ORDER = ("category__position", "id")
+
+
 def open_flags() -> QuerySet[Flag]:
     return Flag.objects.filter(cleared_at__isnull=True)
+
+
+def open_flags_prefetch() -> Prefetch:
+    """An order's open flags as ``order.open_flags``, in the categories' order (lists, pick lists)."""
+    return Prefetch(
+        "flags",
+        queryset=open_flags().select_related("category", "author").order_by(*SHOWN_ORDER),
+        to_attr="open_flags",
+    )
+
+
+def open_flags_of_orders(order_ids: list[int]) -> QuerySet[Flag]:
+    """The open flags of these orders, in the order shown."""
+    return open_flags().filter(order_id__in=order_ids).order_by(*SHOWN_ORDER)
 
 
 def orders_with_flag(queryset: QuerySet, colour: str) -> QuerySet:
@@ -49,14 +68,3 @@ def open_flag_counts(order_queryset: QuerySet | None = None) -> dict[str, int]:
         flags = flags.filter(order__in=order_queryset.values("pk"))
     rows = flags.values("colour").annotate(orders=Count("order_id", distinct=True)).order_by()
     return {row["colour"]: row["orders"] for row in rows}
-
-
-def open_flags_prefetch() -> Prefetch:
-    """An order's open flags as ``order.open_flags``, in the categories' order (lists, pick lists)."""
-    return Prefetch(
-        "flags",
-        queryset=Flag.objects.filter(cleared_at__isnull=True)
-        .select_related("category", "author")
-        .order_by("category__position", "id"),
-        to_attr="open_flags",
-    )

@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
-from flags.models import Flag, flag_author_name
+from flags.models import flag_author_name
+from flags.selectors import open_flags_of_orders
 from orders.addresses import Address, mask_name
 from orders.models import Order
 from orders.selectors import ABNORMAL_REASONS
@@ -78,11 +79,7 @@ def _open_flags(order_ids: list[int], zone: tzinfo) -> dict[int, list[dict]]:
     by_order: dict[int, list[dict]] = defaultdict(list)
     if not order_ids:
         return by_order
-    rows = (
-        Flag.objects.filter(order_id__in=order_ids, cleared_at__isnull=True)
-        .order_by("category__position", "id")
-        .values_list(*_FLAG_COLUMNS)
-    )
+    rows = open_flags_of_orders(order_ids).values_list(*_FLAG_COLUMNS)
     for flag_id, order_id, colour, category, note, source, author_id, username, label, created_at in rows:
         by_order[order_id].append(
             {
