@@ -1,5 +1,5 @@
 """Reads of flags: the categories (cached), open flags as the order pages show them, the orders carrying
-an open flag of a colour, counts by colour for the warehouse."""
+an open flag of a colour or a category, counts by colour for the warehouse."""
 
 import threading
 
@@ -54,6 +54,12 @@ def open_flags_prefetch() -> Prefetch:
 def open_flags_of_orders(order_ids: list[int]) -> QuerySet[Flag]:
     """The open flags of these orders, in the order shown."""
     return open_flags().filter(order_id__in=order_ids).order_by(*SHOWN_ORDER)
+
+
+def open_flag_of_category_exists(category_code: str) -> Exists:
+    """EXISTS an open flag of that category on the outer order (``OuterRef("pk")``): a condition for
+    annotations and filters. Keyed on the category, so that a supervisor re-colouring it changes nothing."""
+    return Exists(open_flags().filter(order_id=OuterRef("pk"), category__code=category_code))
 
 
 def orders_with_flag(queryset: QuerySet, colour: str) -> QuerySet:

@@ -6,8 +6,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from flags.models import Flag
-from flags.selectors import open_flags_prefetch
+from flags.rules import ABNORMAL
+from flags.selectors import open_flag_of_category_exists, open_flags_prefetch
 from orders.messaging.models import Message
 from orders.models import (
     AWAITING_CONFIRMATION_STATUSES,
@@ -106,6 +106,8 @@ def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
+# "purple_flag" is the abnormal category's flag, whatever colour a supervisor gives it; the code stays
+# as the API has always written it.
 ABNORMAL_REASONS = (
     "unconfirmed_overdue",
     "on_hold",
@@ -128,8 +130,9 @@ ABNORMAL_REASON_LABELS = {
 def abnormal_orders(*, now=None) -> QuerySet[Order]:
     """异常订单: active orders that need attention, oldest first, annotated with why.
 
-    Unconfirmed past the shop's time limit, on hold, open blockers, a stock shortfall, a purple
-    (abnormal) flag — which the buyer's change requests raise —, or confirmed but unpaid.
+    Unconfirmed past the shop's time limit, on hold, open blockers, a stock shortfall, an open flag of
+    the abnormal category (purple unless re-coloured) — which the buyer's change requests raise —, or
+    confirmed but unpaid.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(hours=shop_config().settings.unconfirmed_alert_hours)
@@ -140,9 +143,7 @@ def abnormal_orders(*, now=None) -> QuerySet[Order]:
         "stock_shortfall": Q(
             Exists(CheckResult.objects.filter(order_id=OuterRef("pk"), code="line.out_of_stock", status="open"))
         ),
-        "purple_flag": Q(
-            Exists(Flag.objects.filter(order_id=OuterRef("pk"), colour="purple", cleared_at__isnull=True))
-        ),
+        "purple_flag": Q(open_flag_of_category_exists(ABNORMAL)),
         "payment_missing": Q(status="confirmed", payment_status="unpaid"),
     }
     annotations = {

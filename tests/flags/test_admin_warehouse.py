@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from flags.models import Flag
+from flags.models import Flag, FlagCategory
 from orders.models import Courier, Order
 from tests.orders.helpers import create_confirmed_order, create_order
 
@@ -204,6 +204,32 @@ def test_abnormal_orders_list_shows_reasons(supervisor_client, api, catalogue):
 
     assert "库存" in page or "stock" in page
     assert "stock shortfall" in english
+
+
+def test_recolouring_the_abnormal_category_keeps_its_orders_abnormal(supervisor_client, agent_api, api, catalogue):
+    order = create_order(api)
+    agent_api.post(f"/api/v1/orders/{order['id']}/flags/", {"category": "abnormal", "note": "买家投诉"}, format="json")
+    category = FlagCategory.objects.get(code="abnormal")
+
+    supervisor_client.post(
+        f"/admin/flags/flagcategory/{category.pk}/change/",
+        {
+            "code": category.code,
+            "name": category.name,
+            "colour": "orange",
+            "position": category.position,
+            "description": category.description,
+        },
+    )
+    supervisor_client.post(
+        "/admin/flags/flagcategory/", {"action": "recolour_open_flags", "_selected_action": [category.pk]}
+    )
+
+    assert Flag.objects.get(order_id=order["id"]).colour == "orange"
+    abnormal = agent_api.get("/api/v1/orders/abnormal/").json()["results"]
+    assert [(row["id"], row["reasons"]) for row in abnormal] == [(order["id"], ["purple_flag"])]
+    page = supervisor_client.get("/admin/orders/abnormalorder/", {"reason": "purple_flag"}).content.decode()
+    assert order["external_id"] in page
 
 
 def test_order_page_lists_the_buyers_messages_and_retries_a_failed_one(client, staff_user, agent_api, api, catalogue):
