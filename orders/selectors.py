@@ -10,12 +10,15 @@ from flags.rules import ABNORMAL
 from flags.selectors import open_flag_of_category_exists, open_flags_prefetch
 from orders.messaging.models import Message
 from orders.models import (
+    ACTIVE_STATUSES,
     AWAITING_CONFIRMATION_STATUSES,
     CheckResult,
     CheckStatus,
     Order,
     OrderEvent,
     OrderLine,
+    OrderStatus,
+    PaymentStatus,
     PriceEdit,
 )
 from orders.shop_config import shop_config
@@ -116,7 +119,6 @@ ABNORMAL_REASONS = (
     "purple_flag",
     "payment_missing",
 )
-ACTIVE_STATUSES = ("received", "pending_confirmation", "confirmed", "on_hold")
 ABNORMAL_REASON_LABELS = {
     "unconfirmed_overdue": _("unconfirmed past the time limit"),
     "on_hold": _("on hold"),
@@ -137,14 +139,14 @@ def abnormal_orders(*, now=None) -> QuerySet[Order]:
     now = now or timezone.now()
     cutoff = now - timedelta(hours=shop_config().settings.unconfirmed_alert_hours)
     conditions = {
-        "unconfirmed_overdue": Q(status__in=["received", "pending_confirmation"], created_at__lt=cutoff),
-        "on_hold": Q(status="on_hold"),
+        "unconfirmed_overdue": Q(status__in=AWAITING_CONFIRMATION_STATUSES, created_at__lt=cutoff),
+        "on_hold": Q(status=OrderStatus.ON_HOLD),
         "open_blockers": Q(open_blockers__gt=0),
         "stock_shortfall": Q(
             Exists(CheckResult.objects.filter(order_id=OuterRef("pk"), code="line.out_of_stock", status="open"))
         ),
         "purple_flag": Q(open_flag_of_category_exists(ABNORMAL)),
-        "payment_missing": Q(status="confirmed", payment_status="unpaid"),
+        "payment_missing": Q(status=OrderStatus.CONFIRMED, payment_status=PaymentStatus.UNPAID),
     }
     annotations = {
         f"abnormal_{name}": ExpressionWrapper(condition, output_field=BooleanField())

@@ -14,7 +14,7 @@ from flags.services import flag_add, flag_clear
 from orders.admin.forms import VersionForm, text_field
 from orders.admin.workbench import PageAction, page_action_view
 from orders.events import Actor
-from orders.models import PACKABLE_STATUSES, Order, OrderStatus
+from orders.models import PACKABLE_STATUSES, SHIPPED_STATUSES, Order, OrderStatus
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct, ship_courier_default
 from orders.shop_config import shop_config
 
@@ -146,7 +146,7 @@ class OrderWarehouseMixin:
             else None,
             can_override_courier=user.has_perm(OVERRIDE_PERMISSION),
             tracking_form=TrackingForm(initial={"version": order.version})
-            if can_ship and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+            if can_ship and order.status in SHIPPED_STATUSES
             else None,
             deliver_form=DeliverForm(initial={"version": order.version})
             if can_ship and order.status == OrderStatus.SHIPPED

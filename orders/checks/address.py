@@ -8,6 +8,7 @@ from django.utils import timezone
 from orders.addresses import Address, AddressKind
 from orders.checks.base import BLOCKER, INFO, WARNING, Finding, OrderSnapshot, check
 from orders.geo import canonical_city, canonical_province, places_named_in
+from orders.models import MERGEABLE_STATUSES
 from orders.text import normalise_text
 
 REQUIRED_FIELDS = ("recipient", "phone", "province", "city", "street")
@@ -116,6 +117,3 @@ def order_mergeable(snapshot: OrderSnapshot) -> Iterable[Finding]:
             INFO,
             {"orders": [o.id for o in mergeable], "external_ids": [o.external_id for o in mergeable]},
         )
-
-
-MERGEABLE_STATUSES = frozenset({"received", "pending_confirmation", "confirmed"})

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from orders.checks.base import BLOCKER, INFO, WARNING, Finding, OrderSnapshot, check
+from orders.models import BOUGHT_STATUSES
 from orders.text import normalise_text
 
 
@@ -90,10 +91,6 @@ def line_multiple_sizes(snapshot: OrderSnapshot) -> Iterable[Finding]:
                 },
                 key=product_code,
             )
-
-
-# What the buyer bought and kept, as far as we know: orders that went past confirmation.
-BOUGHT_STATUSES = frozenset({"confirmed", "shipped", "delivered"})
 
 
 @check("line.size_differs_from_history")

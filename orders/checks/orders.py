@@ -4,8 +4,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from orders.checks.base import WARNING, Finding, OrderSnapshot, check
-
-COUNTED_STATUSES = frozenset({"received", "pending_confirmation", "confirmed", "on_hold", "shipped", "delivered"})
+from orders.models import CLOSED_STATUSES
 
 
 @check("order.possible_duplicate")
@@ -15,7 +14,7 @@ def order_possible_duplicate(snapshot: OrderSnapshot) -> Iterable[Finding]:
     earlier = [
         other
         for other in snapshot.other_orders
-        if other.status in COUNTED_STATUSES
+        if other.status not in CLOSED_STATUSES
         and other.skus == skus
         and timedelta(0) <= snapshot.history_at - other.at <= window
         and (snapshot.order_id is None or other.id < snapshot.order_id or other.at < snapshot.history_at)

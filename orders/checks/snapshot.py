@@ -11,8 +11,16 @@ from django.utils.dateparse import parse_datetime
 
 from orders.addresses import Address
 from orders.checks.base import LineFacts, OrderSnapshot, OtherOrder, VariantFacts
-from orders.checks.lines import BOUGHT_STATUSES
-from orders.models import CheckResult, Order, OrderLine, OrderStatus, Product, Variant
+from orders.models import (
+    BOUGHT_STATUSES,
+    CLOSED_STATUSES,
+    CheckResult,
+    Order,
+    OrderLine,
+    Product,
+    Variant,
+    statuses_in_order,
+)
 from orders.shop_config import ShopConfig, shop_config
 
 # The history checks look at this many of the buyer's most recent other orders: enough for the
@@ -70,9 +78,10 @@ def _history_sql() -> tuple[str, str]:
         f"EXISTS (SELECT 1 FROM {q(check.db_table)} c WHERE c.{q('order_id')} = o.{q('id')} "  # noqa: S608
         f"AND c.{q('code')} = 'order.mergeable' AND c.{q('status')} <> 'resolved')"
     )
+    closed = ", ".join(["%s"] * len(CLOSED_STATUSES))
     orders = (
         f"SELECT {order_columns}, {merge_hint} FROM {q(order.db_table)} o "  # noqa: S608 - metadata only
-        f"WHERE {q('customer_id')} = %s AND {q('id')} <> %s AND {q('status')} NOT IN (%s, %s) "
+        f"WHERE {q('customer_id')} = %s AND {q('id')} <> %s AND {q('status')} NOT IN ({closed}) "
         f"ORDER BY {q('id')} DESC LIMIT {HISTORY_DEPTH}"
     )
     lines = (
@@ -98,7 +107,7 @@ def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, 
     buyer bought (size history) and orders since ``recent_since`` (duplicates)."""
     orders_sql, lines_sql = _history_sql()
     with connection.cursor() as cursor:
-        cursor.execute(orders_sql, [order.customer_id, order.pk or 0, OrderStatus.CANCELLED, OrderStatus.MERGED])
+        cursor.execute(orders_sql, [order.customer_id, order.pk or 0, *statuses_in_order(CLOSED_STATUSES)])
         rows = [(row[0], row[1], row[2], _aware(row[3]), _aware(row[4]), *row[5:]) for row in cursor.fetchall()]
         if not rows:
             return ()

@@ -7,16 +7,22 @@ from orders.models.edits import OrderMerge, PriceEdit, PriceEditKind
 from orders.models.event import OrderEvent, OrderEventType
 from orders.models.idempotency import IdempotencyKey
 from orders.models.order import (
+    ACTIVE_STATUSES,
     ALLOWED_TRANSITIONS,
     AWAITING_CONFIRMATION_STATUSES,
+    BOUGHT_STATUSES,
+    CLOSED_STATUSES,
     EDITABLE_STATUSES,
+    MERGEABLE_STATUSES,
     PACKABLE_STATUSES,
+    SHIPPED_STATUSES,
     AbnormalOrder,
     ConfirmationQueue,
     Order,
     OrderLine,
     OrderStatus,
     PaymentStatus,
+    statuses_in_order,
 )
 from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.models.storefront import ApiToken, Storefront
@@ -25,10 +31,15 @@ from orders.models.storefront import ApiToken, Storefront
 from orders.messaging.models import BuyerLink, FailedMessage, Message  # isort: skip
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "ALLOWED_TRANSITIONS",
     "AWAITING_CONFIRMATION_STATUSES",
+    "BOUGHT_STATUSES",
+    "CLOSED_STATUSES",
     "EDITABLE_STATUSES",
+    "MERGEABLE_STATUSES",
     "PACKABLE_STATUSES",
+    "SHIPPED_STATUSES",
     "AbnormalOrder",
     "ApiToken",
     "BuyerLink",
@@ -58,4 +69,5 @@ __all__ = [
     "ShopSettings",
     "Storefront",
     "Variant",
+    "statuses_in_order",
 ]

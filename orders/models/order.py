@@ -49,11 +49,33 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.MERGED: frozenset({OrderStatus.PENDING_CONFIRMATION, OrderStatus.CONFIRMED}),
 }
 
-# Statuses in which the goods, address and money of an order may still change.
+# The status groups: every rule that asks "is the order in one of these statuses?" names its group here.
+# Waiting for an agent's confirmation call (the agents' queue).
+AWAITING_CONFIRMATION_STATUSES = frozenset({OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION})
+# Still in play: neither shipped nor closed. The abnormal orders are found among these.
+ACTIVE_STATUSES = frozenset(
+    {OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION, OrderStatus.CONFIRMED, OrderStatus.ON_HOLD}
+)
+# The goods, address and money of an order may still change, and its checks run again.
 EDITABLE_STATUSES = frozenset(
     {OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION, OrderStatus.ON_HOLD, OrderStatus.CONFIRMED}
 )
-UNSHIPPED_STATUSES = EDITABLE_STATUSES
+# Another order of the buyer's to the same address in one of these is worth merging with (``order.mergeable``).
+MERGEABLE_STATUSES = frozenset({OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION, OrderStatus.CONFIRMED})
+# What the warehouse packs: an order somebody confirmed, not yet shipped (the pick list and its admin action).
+PACKABLE_STATUSES = frozenset({OrderStatus.CONFIRMED})
+# The parcel has left.
+SHIPPED_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+# What the buyer bought and kept, as far as we know: orders that went past confirmation (their size history).
+BOUGHT_STATUSES = frozenset({OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+# Ended without shipping: cancelled, or merged into another order. The buyer's history leaves them out.
+CLOSED_STATUSES = frozenset({OrderStatus.CANCELLED, OrderStatus.MERGED})
+
+
+def statuses_in_order(group: frozenset[str]) -> list[str]:
+    """A group's statuses in ``OrderStatus``'s order, for SQL that must read the same every time
+    (index conditions, written-out queries)."""
+    return [status.value for status in OrderStatus if status in group]
 
 
 class PaymentStatus(models.TextChoices):
@@ -162,18 +184,18 @@ class Order(ShippingAddressFields):
             models.Index(fields=["customer", "-id"], name="order_customer_newest"),
             models.Index(fields=["ship_phone"], name="order_ship_phone"),
             models.Index(fields=["-id"], condition=Q(open_blockers__gt=0), name="order_with_blockers"),
-            # Abnormal orders (orders.selectors.ACTIVE_STATUSES), oldest first: the active orders are a few
-            # thousand among a million, walked in id order without stepping over the delivered ones.
+            # Abnormal orders (ACTIVE_STATUSES), oldest first: the active orders are a few thousand among a
+            # million, walked in id order without stepping over the delivered ones.
             models.Index(
                 fields=["id"],
-                condition=Q(status__in=["received", "pending_confirmation", "confirmed", "on_hold"]),
+                condition=Q(status__in=statuses_in_order(ACTIVE_STATUSES)),
                 name="order_active",
             ),
             # The agents' queue (AWAITING_CONFIRMATION_STATUSES), oldest first: the first page straight off the
             # index, instead of joining every waiting order to its buyer and sorting them all.
             models.Index(
                 fields=["created_at", "id"],
-                condition=Q(status__in=["received", "pending_confirmation"]),
+                condition=Q(status__in=statuses_in_order(AWAITING_CONFIRMATION_STATUSES)),
                 name="order_awaiting_confirmation",
             ),
         ]
@@ -233,12 +255,6 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} × {self.quantity}"
-
-
-# The statuses of an order waiting for an agent's confirmation call.
-AWAITING_CONFIRMATION_STATUSES = (OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIRMATION)
-# What the warehouse packs: an order somebody confirmed, not yet shipped (the pick list and its admin action).
-PACKABLE_STATUSES = (OrderStatus.CONFIRMED,)
 
 
 class ConfirmationQueue(Order):
