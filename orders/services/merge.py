@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from orders.events import Actor, event_build
 from orders.exceptions import MergeRefused, NotFound
 from orders.models import (
+    SHIPPED_STATUSES,
     CheckResult,
     CheckStatus,
     Order,
@@ -93,7 +94,7 @@ def _status_refusal(order: Order) -> Refusal | None:
     name = order.external_id
     if order.status == OrderStatus.ON_HOLD:
         return Refusal(order.pk, "on_hold", _("Order %s is on hold: release it first.") % name)
-    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+    if order.status in SHIPPED_STATUSES:
         return Refusal(order.pk, "shipped", _("Order %s has already shipped.") % name)
     if order.status == OrderStatus.CANCELLED:
         return Refusal(order.pk, "cancelled", _("Order %s is cancelled.") % name)
@@ -356,7 +357,7 @@ def _unmerge_refusal(primary: Order) -> Refusal | None:
             "merged",
             _("Order %s is itself merged into another order: unmerge that one first.") % primary.external_id,
         )
-    if primary.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+    if primary.status in SHIPPED_STATUSES:
         return Refusal(
             primary.pk,
             "shipped",

@@ -5,10 +5,9 @@ from django.utils import timezone
 
 from flags.services import flags_sync
 from orders.checks import Finding, OrderSnapshot
-from orders.checks.address import MERGEABLE_STATUSES
 from orders.events import Actor
 from orders.messaging.queue import confirmation_message_queue
-from orders.models import Order, OrderEventType, OrderLine, OrderStatus
+from orders.models import MERGEABLE_STATUSES, Order, OrderEventType, OrderLine, OrderStatus
 from orders.services.checks import order_checks_refresh
 from orders.services.lifecycle import order_transition
 from orders.shop_config import ShopConfig

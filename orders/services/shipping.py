@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from orders.events import Actor, event_record
 from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefused
 from orders.messaging.queue import return_reminder_schedule
-from orders.models import Order, OrderEventType, OrderStatus
+from orders.models import SHIPPED_STATUSES, Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
 from orders.services.pipeline import siblings_recheck_later
@@ -137,7 +137,7 @@ def order_tracking_correct(
     """Fix a mistyped tracking number after shipping; the old and new numbers stay in the history."""
     reason = REASON.required(reason)
     order = order_lock(order_id=order_id, expected_version=expected_version)
-    if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+    if order.status not in SHIPPED_STATUSES:
         raise ShippingRefused(_("Only a shipped order has a tracking number to correct."))
     code = (courier or order.shipped_courier).strip().upper()
     if code != order.shipped_courier and order.requested_courier and code != order.requested_courier:

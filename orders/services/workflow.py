@@ -16,7 +16,7 @@ from orders.exceptions import (
     OrderNotEditable,
 )
 from orders.messaging.queue import confirmation_message_queue
-from orders.models import CheckResult, CheckStatus, Order, OrderEventType, OrderStatus, Severity
+from orders.models import EDITABLE_STATUSES, CheckResult, CheckStatus, Order, OrderEventType, OrderStatus, Severity
 from orders.services.checks import open_counts
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
@@ -150,12 +150,7 @@ def order_cancel(*, order_id: int, reason: str, actor: Actor, expected_version: 
 def order_recheck(*, order_id: int, actor: Actor, expected_version: int | None = None) -> Order:
     """Run the checks again, e.g. after the catalogue's stock or the shop's settings changed."""
     order = order_lock(order_id=order_id, expected_version=expected_version)
-    if order.status not in (
-        OrderStatus.PENDING_CONFIRMATION,
-        OrderStatus.CONFIRMED,
-        OrderStatus.ON_HOLD,
-        OrderStatus.RECEIVED,
-    ):
+    if order.status not in EDITABLE_STATUSES:
         raise OrderNotEditable()
     order_changed(order=order, actor=actor)
     return order
