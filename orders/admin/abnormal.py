@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from flags.selectors import open_flags_prefetch
 from orders.admin.lists import OrderListMixin, OrderPageChangeList
+from orders.admin.plumbing import ReadOnlyAdminMixin
 from orders.admin.warehouse import FlagListMixin
 from orders.models import AbnormalOrder, Order
 from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_orders, abnormal_reasons
@@ -25,7 +26,7 @@ class AbnormalReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(AbnormalOrder)
-class AbnormalOrderAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
+class AbnormalOrderAdmin(ReadOnlyAdminMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "reasons",
@@ -51,15 +52,6 @@ class AbnormalOrderAdmin(FlagListMixin, OrderListMixin, admin.ModelAdmin):
     @admin.display(description=_("reasons"))
     def reasons(self, order: Order) -> str:
         return "、".join(str(ABNORMAL_REASON_LABELS[reason]) for reason in abnormal_reasons(order))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("orders.view_order")

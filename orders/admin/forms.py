@@ -12,7 +12,7 @@ from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_dis
 from orders.admin.conflicts import ChangedMeanwhile, SeenValuesMixin, form_refresh, formset_refresh
 from orders.models import Courier, Order, OrderLine
 from orders.services.edits import LineChange, OrderChanges
-from orders.text import ACKNOWLEDGE_NOTE, CONTROL_CHARACTERS, REASON
+from orders.text import ACKNOWLEDGE_NOTE, BUYER_NOTE, CONTROL_CHARACTERS, REASON
 
 no_control_characters = RegexValidator(
     CONTROL_CHARACTERS, inverse_match=True, message=_("Control characters are not allowed.")
@@ -108,7 +108,7 @@ class RequestsForm(SeenValuesMixin, VersionForm):
     gift_wrap = forms.BooleanField(required=False, label=_("gift wrap"))
     engraving = text_field(200, label=_("engraving text"))
     card_message = text_field(500, label=_("card message"), widget=forms.Textarea(attrs={"rows": 2}))
-    buyer_note = text_field(1000, label=_("buyer note"), widget=forms.Textarea(attrs={"rows": 3}))
+    buyer_note = text_field(BUYER_NOTE.limit, label=_("buyer note"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, current_courier: str = "", **kwargs):
         super().__init__(*args, **kwargs)

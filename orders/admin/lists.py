@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.addresses import InvalidPhoneNumber, mask_name, mask_phone, phone_normalise
 from orders.admin.paginator import EstimatedCountPaginator
-from orders.admin.workbench import FULL_PHONE_PERMISSION
+from orders.admin.plumbing import FULL_PHONE_PERMISSION
 from orders.checks import REGISTRY
 from orders.checks.messages import check_title
 from orders.models import Order, Severity

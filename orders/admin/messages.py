@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from orders.admin.plumbing import CONFIRM_PERMISSION, ReadOnlyAdminMixin
 from orders.events import Actor
 from orders.exceptions import DomainError
 from orders.logging import mask_phones
@@ -26,7 +27,7 @@ _FIELDS = [
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "order", "kind", "channel", "recipient_masked", "status", "attempts", "due_at", "sent_at"]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["order"]
@@ -50,17 +51,8 @@ class MessageAdmin(admin.ModelAdmin):
     fields = readonly_fields
     actions = ["retry"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
     def has_retry_permission(self, request) -> bool:
-        return request.user.has_perm("orders.confirm_order")
+        return request.user.has_perm(CONFIRM_PERMISSION)
 
     @admin.display(description=_("recipient"))
     def recipient_masked(self, message: Message) -> str:

@@ -1,11 +1,9 @@
-"""Agents' money edits on the order page (改价, 改运费) and merging orders (合并订单).
+"""Agents' money edits on the order page (改价, 改运费).
 
 Each edit has its own page: the agent fills in the form, presses Preview to see the totals before and
 after (computed by the same rules as the service, on in-memory copies: nothing is saved), then Save,
 which calls the service with the order's version the preview was computed from. An order changed by
 somebody else in between is refused with a message and the preview is shown again as the order now is.
-Merging starts from an action on the order lists (the queue too) or from the mergeable hint's link,
-and previews the primary order (or why not) first.
 """
 
 import copy
@@ -16,34 +14,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.admin.conflicts import version_conflict_notice
-from orders.admin.forms import ReasonForm, VersionForm, text_field
-from orders.admin.merge_action import MERGE_MAX, MERGE_PERMISSION, MergeActionMixin, merge_link
-from orders.admin.workbench import (
-    CONFIRM_PERMISSION,
-    _order_or_404,
-    _require,
-    domain_error_text,
-    form_errors_text,
-)
+from orders.admin.forms import VersionForm, text_field
+from orders.admin.plumbing import domain_error_text, form_errors_text, order_or_404, require
 from orders.events import Actor
-from orders.exceptions import DomainError, MergeRefused, OrderNotEditable, VersionConflict
-from orders.models import Order, OrderLine, OrderStatus
+from orders.exceptions import DomainError, OrderNotEditable, VersionConflict
+from orders.models import Order, OrderLine
 from orders.money import quantize
 from orders.pricing import PriceChange, ShippingQuote, discount_given, order_shipping_quote
-from orders.services.lifecycle import transition_allowed
-from orders.services.merge import (
-    MergePlan,
-    order_unmerge,
-    orders_merge,
-    orders_merge_preview,
-)
 from orders.services.pricing import (
     discount_allowance_for,
     order_adjust_price,
@@ -115,16 +99,6 @@ class ShippingForm(PreviewedForm):
     reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
 
-class MergeForm(forms.Form):
-    # "id:version,id:version": each order's version as the preview showed it.
-    versions = forms.RegexField(r"^\d+:\d+(,\d+:\d+)*$", widget=forms.HiddenInput)
-    reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
-
-    def clean_versions(self) -> dict[int, int]:
-        pairs = (pair.split(":") for pair in self.cleaned_data["versions"].split(","))
-        return {int(order_id): int(version) for order_id, version in pairs}
-
-
 @dataclass(frozen=True)
 class TotalsRow:
     label: Any
@@ -156,33 +130,15 @@ def _copies(order: Order, lines: list[OrderLine]) -> tuple[Order, list[OrderLine
     return copy.copy(order), [copy.copy(line) for line in lines]
 
 
-def _ids(raw: str) -> list[int]:
-    """The order ids of a merge page's address (``?ids=3,5``)."""
-    parts = raw.split(",")
-    if not all(part.isdigit() for part in parts) or len(parts) > MERGE_MAX:
-        raise Http404
-    return [int(part) for part in parts]
-
-
-@dataclass(frozen=True)
-class MergeRow:
-    """One order of a merge preview with the reasons it stops the merge."""
-
-    order: Order
-    refusals: list[str]
-
-
-class OrderMoneyEditsMixin(MergeActionMixin):
-    """Adds the price and shipping-fee pages, merge and unmerge to the order admin, and the price
-    edits to the order page. Mixed into OrderAdmin before the workbench."""
+class OrderMoneyEditsMixin:
+    """Adds the price and shipping-fee pages to the order admin, and the price edits to the order
+    page. Mixed into OrderAdmin before the workbench."""
 
     money_template = "admin/orders/order/money_edit.html"
-    merge_template = "admin/orders/order/merge.html"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("merge/", self.admin_site.admin_view(self.merge_view), name="{}_{}_merge".format(*info)),
             path(
                 "<path:object_id>/price/", self.admin_site.admin_view(self.price_view), name="{}_{}_price".format(*info)
             ),
@@ -191,37 +147,23 @@ class OrderMoneyEditsMixin(MergeActionMixin):
                 self.admin_site.admin_view(self.shipping_fee_view),
                 name="{}_{}_shipping_fee".format(*info),
             ),
-            path(
-                "<path:object_id>/unmerge/",
-                self.admin_site.admin_view(self.unmerge_view),
-                name="{}_{}_unmerge".format(*info),
-            ),
             *super().get_urls(),
         ]
 
     def workbench_context(self, request: HttpRequest, order: Order) -> dict:
         context = super().workbench_context(request, order)
         user = request.user
-        merge = getattr(order, "merge_record", None)  # None unless the order is a merge's primary
         context.update(
             price_edits=list(order.price_edits.all()),
             can_adjust_price=user.has_perm(PRICE_PERMISSION) and order.is_editable,
             can_adjust_shipping=user.has_perm(SHIPPING_PERMISSION) and order.is_editable,
-            merge_record=merge,
-            check_rows=[merge_link(row) for row in context["check_rows"]]
-            if user.has_perm(MERGE_PERMISSION)
-            else context["check_rows"],
-            can_unmerge=merge is not None
-            and merge.unmerged_at is None
-            and user.has_perm(MERGE_PERMISSION)
-            and transition_allowed(order.status, OrderStatus.CANCELLED),
         )
         return context
 
     # --- price and shipping fee ----------------------------------------------------------------
 
     def price_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        _require(request, PRICE_PERMISSION)
+        require(request, PRICE_PERMISSION)
         order, lines = self._order_and_lines(object_id)
         form = PriceForm(request.POST or None, lines=lines, initial={"version": order.version})
         allowance = discount_allowance_for(actor=Actor(user=request.user), lines=lines)
@@ -247,7 +189,7 @@ class OrderMoneyEditsMixin(MergeActionMixin):
         return self._money_page(request, order, lines, form, preview, save, _("Adjust the price"), extra)
 
     def shipping_fee_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        _require(request, SHIPPING_PERMISSION)
+        require(request, SHIPPING_PERMISSION)
         order, lines = self._order_and_lines(object_id)
         form = ShippingForm(request.POST or None, initial={"version": order.version})
         quote: ShippingQuote = order_shipping_quote(order, config=shop_config())
@@ -268,7 +210,7 @@ class OrderMoneyEditsMixin(MergeActionMixin):
         return self._money_page(request, order, lines, form, preview, save, _("Adjust the shipping fee"), extra)
 
     def _order_and_lines(self, object_id: str) -> tuple[Order, list[OrderLine]]:
-        order = _order_or_404(object_id, Order.objects.select_related("customer"))
+        order = order_or_404(object_id, Order.objects.select_related("customer"))
         return order, list(order.lines.order_by("position", "id"))
 
     def _money_page(
@@ -335,7 +277,7 @@ class OrderMoneyEditsMixin(MergeActionMixin):
         rows: list[TotalsRow] | None,
     ) -> HttpResponse:
         context = {
-            **self._page_context(request, order, title),
+            **self.page_context(request, title, order),
             **extra,
             "form": form,
             "preview_rows": rows,
@@ -345,78 +287,3 @@ class OrderMoneyEditsMixin(MergeActionMixin):
             "order_url": self.order_url(order),
         }
         return TemplateResponse(request, self.money_template, context)
-
-    # --- merge and unmerge ---------------------------------------------------------------------
-
-    def merge_view(self, request: HttpRequest) -> HttpResponse:
-        """GET: the preview of the merge (or why not); POST: merge with the versions the preview showed."""
-        if request.method not in ("GET", "POST"):
-            return HttpResponseNotAllowed(["GET", "POST"])
-        _require(request, MERGE_PERMISSION)
-        ids = _ids(request.GET.get("ids", ""))
-        form = MergeForm(request.POST or None)
-        if request.method == "POST":
-            if not form.is_valid():
-                messages.error(request, form_errors_text(form))
-            else:
-                try:
-                    primary = orders_merge(
-                        order_ids=ids,
-                        actor=Actor(user=request.user),
-                        reason=form.cleaned_data["reason"],
-                        expected_versions=form.cleaned_data["versions"],
-                    )
-                except MergeRefused:
-                    messages.error(request, _("The orders cannot be merged; the reasons are listed below."))
-                except DomainError as error:
-                    messages.error(request, domain_error_text(error))
-                else:
-                    messages.success(request, _("The orders are merged into %s.") % primary.external_id)
-                    return HttpResponseRedirect(self.order_url(primary))
-        plan = orders_merge_preview(order_ids=ids)
-        return TemplateResponse(request, self.merge_template, self._merge_context(request, plan, form))
-
-    def _merge_context(self, request: HttpRequest, plan: MergePlan, form: MergeForm) -> dict:
-        by_order: dict[int | None, list[str]] = {}
-        for refusal in plan.refusals:
-            by_order.setdefault(refusal.order, []).append(refusal.message)
-        known = {order.pk for order in plan.originals}
-        primary = plan.primary
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Merge orders"),
-            "has_view_permission": True,
-            "can_confirm": request.user.has_perm(CONFIRM_PERMISSION),
-            "rows": [MergeRow(order, by_order.get(order.pk, [])) for order in plan.originals],
-            "general_refusals": [m for key, messages_ in by_order.items() if key not in known for m in messages_],
-            "plan": plan,
-            "primary": primary,
-            "quote": order_shipping_quote(primary, config=shop_config()) if primary is not None else None,
-            "shipping_before": sum((order.shipping_fee for order in plan.originals), Decimal("0.00")),
-            "versions": ",".join(f"{order.pk}:{order.version}" for order in plan.originals),
-            "form": form,
-            "changelist_url": reverse("admin:orders_order_changelist", current_app=self.admin_site.name),
-        }
-
-    def unmerge_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        _require(request, MERGE_PERMISSION)
-        order = _order_or_404(object_id)
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_errors_text(form))
-            return HttpResponseRedirect(self.order_url(order))
-        try:
-            order_unmerge(
-                order_id=order.pk,
-                actor=Actor(user=request.user),
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            messages.error(request, domain_error_text(error))
-        else:
-            messages.success(request, _("The merge is undone: every order is back as it was before."))
-        return HttpResponseRedirect(self.order_url(order))

@@ -6,12 +6,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy
 
 from orders.admin.forms import text_field
-from orders.admin.workbench import CONFIRM_PERMISSION, PageAction, page_action_view
+from orders.admin.plumbing import CONFIRM_PERMISSION, PageAction
 from orders.events import Actor
 from orders.logging import mask_phones
 from orders.messaging.models import MessageTemplate
 from orders.messaging.queue import message_resend, message_retry
 from orders.models import Order
+from orders.text import REASON
 
 
 class RetryForm(forms.Form):
@@ -20,7 +21,7 @@ class RetryForm(forms.Form):
 
 class ResendForm(forms.Form):
     template = forms.ChoiceField(choices=MessageTemplate.choices, label=gettext_lazy("message"))
-    reason = text_field(500, required=True, label=gettext_lazy("reason"))
+    reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
 
 def _retry(request: HttpRequest, order: Order, data: dict) -> None:
@@ -62,4 +63,4 @@ class OrderMessagesMixin:
         return context
 
     def messages_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return page_action_view(request, object_id, MESSAGE_ACTIONS.get(action), self.order_url)
+        return self.page_action(request, object_id, MESSAGE_ACTIONS.get(action))

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
+from orders.admin.merge import OrderMergeMixin
 from orders.admin.money_edits import OrderMoneyEditsMixin
 from orders.admin.order_messages import OrderMessagesMixin
 from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
@@ -13,6 +14,7 @@ from orders.models import Order
 
 @admin.register(Order)
 class OrderAdmin(
+    OrderMergeMixin,
     OrderMoneyEditsMixin,
     OrderMessagesMixin,
     OrderWarehouseMixin,

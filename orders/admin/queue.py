@@ -8,15 +8,15 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin, OrderPageChangeList
-from orders.admin.merge_action import MergeActionMixin
+from orders.admin.merge import MergeActionMixin
+from orders.admin.plumbing import CONFIRM_PERMISSION, ReadOnlyAdminMixin
 from orders.admin.warehouse import FlagListMixin
-from orders.admin.workbench import CONFIRM_PERMISSION
 from orders.models import ConfirmationQueue, Order
 from orders.selectors import orders_awaiting_confirmation
 
 
 @admin.register(ConfirmationQueue)
-class ConfirmationQueueAdmin(MergeActionMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin):
+class ConfirmationQueueAdmin(ReadOnlyAdminMixin, MergeActionMixin, FlagListMixin, OrderListMixin, admin.ModelAdmin):
     list_display = [
         "external_id",
         "waiting",
@@ -52,15 +52,6 @@ class ConfirmationQueueAdmin(MergeActionMixin, FlagListMixin, OrderListMixin, ad
 
     def has_module_permission(self, request) -> bool:
         return request.user.has_perm(CONFIRM_PERMISSION)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:orders_order_change", args=[object_id]))

@@ -12,11 +12,13 @@ from flags.admin import flag_badges
 from flags.selectors import flag_categories, open_flags_prefetch
 from flags.services import flag_add, flag_clear
 from orders.admin.forms import VersionForm, text_field
-from orders.admin.workbench import PageAction, page_action_view
+from orders.admin.plumbing import PageAction
 from orders.events import Actor
-from orders.models import PACKABLE_STATUSES, SHIPPED_STATUSES, Order, OrderStatus
+from orders.models import PACKABLE_STATUSES, SHIPPED_STATUSES, Order
+from orders.services.lifecycle import actions_allowed
 from orders.services.shipping import order_deliver, order_ship, order_tracking_correct, ship_courier_default
 from orders.shop_config import shop_config
+from orders.text import FLAG_NOTE, OVERRIDE_REASON, REASON
 
 SHIP_PERMISSION = "orders.ship_order"
 OVERRIDE_PERMISSION = "orders.override_courier"
@@ -30,7 +32,7 @@ def _courier_choices() -> list[tuple[str, str]]:
 
 class FlagForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("category"))
-    note = text_field(1000, required=True, label=gettext_lazy("note"))
+    note = text_field(FLAG_NOTE.limit, required=True, label=gettext_lazy("note"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +46,7 @@ class FlagClearForm(forms.Form):
 class ShipForm(VersionForm):
     courier = forms.ChoiceField(label=gettext_lazy("courier"))
     tracking_number = text_field(40, required=True, label=gettext_lazy("tracking number"))
-    override_reason = text_field(500, label=gettext_lazy("override reason"))
+    override_reason = text_field(OVERRIDE_REASON.limit, label=gettext_lazy("override reason"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +57,7 @@ class ShipForm(VersionForm):
 class TrackingForm(VersionForm):
     courier = forms.ChoiceField(label=gettext_lazy("courier"), required=False)
     tracking_number = text_field(40, required=True, label=gettext_lazy("tracking number"))
-    reason = text_field(500, required=True, label=gettext_lazy("reason"))
+    reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,25 +139,24 @@ class OrderWarehouseMixin:
         context = super().workbench_context(request, order)
         user = request.user
         can_ship = user.has_perm(SHIP_PERMISSION)
+        allowed = actions_allowed(order.status)
         context.update(
             flags=order.open_flags,
             flag_form=FlagForm() if user.has_perm("flags.add_flag") else None,
             can_clear_flags=user.has_perm("flags.change_flag"),
             ship_form=ShipForm(initial={"version": order.version, "courier": ship_courier_default(order=order)})
-            if can_ship and order.status == OrderStatus.CONFIRMED
+            if can_ship and "ship" in allowed
             else None,
             can_override_courier=user.has_perm(OVERRIDE_PERMISSION),
             tracking_form=TrackingForm(initial={"version": order.version})
             if can_ship and order.status in SHIPPED_STATUSES
             else None,
-            deliver_form=DeliverForm(initial={"version": order.version})
-            if can_ship and order.status == OrderStatus.SHIPPED
-            else None,
+            deliver_form=DeliverForm(initial={"version": order.version}) if can_ship and "deliver" in allowed else None,
         )
         return context
 
     def warehouse_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return page_action_view(request, object_id, WAREHOUSE_ACTIONS.get(action), self.order_url, self.workbench_page)
+        return self.page_action(request, object_id, WAREHOUSE_ACTIONS.get(action))
 
 
 class FlagListMixin:

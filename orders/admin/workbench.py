@@ -22,25 +22,26 @@ from django.utils.translation import gettext as _
 from orders.addresses import AddressKind, mask_phone, phone_display
 from orders.admin.conflicts import ChangedMeanwhile, version_conflict_notice
 from orders.admin.forms import AcknowledgeForm, EditForms, ReasonForm, VersionForm
-from orders.admin.timeline import EventChange, event_changes, field_label
-from orders.checks.messages import check_message, check_title
-from orders.events import Actor
-from orders.exceptions import ConfirmBlocked, DomainError, VersionConflict
-from orders.models import (
-    AWAITING_CONFIRMATION_STATUSES,
-    CheckResult,
-    CheckStatus,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-    ReturnPolicy,
-    Severity,
+from orders.admin.plumbing import (
+    CONFIRM_PERMISSION,
+    EDIT_PERMISSION,
+    FULL_PHONE_PERMISSION,
+    PageAction,
+    domain_error_text,
+    order_or_404,
+    page_action_view,
+    require,
+    workflow_service,
 )
+from orders.admin.timeline import EventChange, event_changes
+from orders.checks.messages import check_message
+from orders.events import Actor
+from orders.exceptions import DomainError, VersionConflict
+from orders.models import CheckResult, CheckStatus, Order, OrderEvent, OrderLine, ReturnPolicy, Severity
 from orders.returns import ReturnPolicies, line_return_policy
 from orders.selectors import order_workbench_queryset
 from orders.services.edits import OrderChanges, order_edit
-from orders.services.lifecycle import transition_allowed
+from orders.services.lifecycle import actions_allowed
 from orders.services.workflow import (
     order_cancel,
     order_check_acknowledge,
@@ -51,26 +52,19 @@ from orders.services.workflow import (
 )
 from orders.shop_config import shop_config
 
-CONFIRM_PERMISSION = "orders.confirm_order"
-EDIT_PERMISSION = "orders.edit_order_address"
-FULL_PHONE_PERMISSION = "orders.view_full_phone"
 
-
-@dataclass(frozen=True)
-class WorkflowAction:
-    form: type[VersionForm]
-    service: Callable[..., Order]
-    done: Any  # the success message (lazy)
+def _workflow(form: type[VersionForm], service: Callable[..., Order], done: Any) -> PageAction:
+    return PageAction(form, CONFIRM_PERMISSION, workflow_service(service), done)
 
 
 # Each button of the order page: the form it posts and the service it calls.
-WORKFLOW_ACTIONS: dict[str, WorkflowAction] = {
-    "acknowledge": WorkflowAction(AcknowledgeForm, order_check_acknowledge, gettext_lazy("The check is acknowledged.")),
-    "confirm": WorkflowAction(VersionForm, order_confirm, gettext_lazy("The order is confirmed.")),
-    "hold": WorkflowAction(ReasonForm, order_hold, gettext_lazy("The order is on hold.")),
-    "release": WorkflowAction(VersionForm, order_release, gettext_lazy("The order is back in the queue.")),
-    "cancel": WorkflowAction(ReasonForm, order_cancel, gettext_lazy("The order is cancelled.")),
-    "recheck": WorkflowAction(VersionForm, order_recheck, gettext_lazy("The checks ran again.")),
+WORKFLOW_ACTIONS: dict[str, PageAction] = {
+    "acknowledge": _workflow(AcknowledgeForm, order_check_acknowledge, gettext_lazy("The check is acknowledged.")),
+    "confirm": _workflow(VersionForm, order_confirm, gettext_lazy("The order is confirmed.")),
+    "hold": _workflow(ReasonForm, order_hold, gettext_lazy("The order is on hold.")),
+    "release": _workflow(VersionForm, order_release, gettext_lazy("The order is back in the queue.")),
+    "cancel": _workflow(ReasonForm, order_cancel, gettext_lazy("The order is cancelled.")),
+    "recheck": _workflow(VersionForm, order_recheck, gettext_lazy("The checks ran again.")),
 }
 EDIT_PARTS: dict[str, Any] = {
     "address": gettext_lazy("Edit the address"),
@@ -114,10 +108,10 @@ class EventRow:
     changes: list[EventChange]
 
 
-def _check_rows(results: list[CheckResult]) -> list[CheckRow]:
+def _check_rows(results: list[CheckResult], link: Callable[[CheckResult], tuple[str, str] | None]) -> list[CheckRow]:
     """Open blockers first, then open warnings and infos; acknowledged and resolved ones last."""
     ordered = sorted(results, key=lambda r: (_STATUS_RANK.get(r.status, 3), _SEVERITY_RANK.get(r.severity, 3), r.pk))
-    return [CheckRow(result, check_message(result.code, result.data)) for result in ordered]
+    return [CheckRow(result, check_message(result.code, result.data), link(result)) for result in ordered]
 
 
 def _policy_rows(line_rows: list[LineRow]) -> list[PolicyRow]:
@@ -149,92 +143,6 @@ def _special_requests(order: Order) -> list[tuple[Any, str]]:
     return rows
 
 
-def domain_error_text(error: DomainError) -> str:
-    """The error's message, with what the agent must fix when it says (open blockers, bad fields)."""
-    parts = [str(error.message)]
-    if isinstance(error, ConfirmBlocked) and isinstance(error.data, dict):
-        blockers = dict.fromkeys(check_title(item["code"]) for item in error.data.get("blockers", []))
-        warnings = dict.fromkeys(check_title(item["code"]) for item in error.data.get("warnings", []))
-        if blockers:
-            parts.append(_("Open blockers: %s.") % ", ".join(blockers))
-        if warnings:
-            parts.append(_("Warnings to acknowledge: %s.") % ", ".join(warnings))
-    for name, errors in error.fields.items():
-        parts.append(f"{field_label(name)}: {' '.join(str(e) for e in errors)}")
-    return " ".join(parts)
-
-
-def form_errors_text(form: forms.BaseForm) -> str:
-    if "version" in form.errors:
-        return _("The page is out of date; reload it and try again.")
-    return " ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}".lstrip(": ")
-        for name, errors in form.errors.items()
-    )
-
-
-def _order_or_404(object_id: str, queryset=None) -> Order:
-    if not str(object_id).isdigit():
-        raise Http404
-    order = (queryset if queryset is not None else Order.objects.all()).filter(pk=int(object_id)).first()
-    if order is None:
-        raise Http404
-    return order
-
-
-@dataclass(frozen=True)
-class PageAction:
-    """A small form posted from the order page: who may, what it validates, what it calls."""
-
-    form: type[forms.BaseForm]
-    permission: str
-    service: Callable[[HttpRequest, Order, dict], object]
-    done: Any  # the success message (lazy)
-    # The form's name in the page's context: a refused form comes back on the page as it was typed.
-    form_name: str = ""
-
-
-# The order page again, with some of its forms replaced by bound ones: ``page(request, order, {name: form})``.
-OrderPage = Callable[[HttpRequest, Order, dict[str, forms.BaseForm]], HttpResponse]
-
-
-def page_action_view(
-    request: HttpRequest,
-    object_id: str,
-    action: PageAction | None,
-    order_url: Callable[[Order], str],
-    page: OrderPage | None = None,
-) -> HttpResponse:
-    """Validate the form, call the service, say how it went as an admin message, back to the page.
-    A domain error or an invalid form changes nothing and says why; with ``page`` and a named form,
-    the page comes back with the form as typed (a refused tracking number is not lost)."""
-    if action is None:
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    _require(request, action.permission)
-    order = _order_or_404(object_id)
-    form = action.form(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors_text(form))
-    else:
-        try:
-            action.service(request, order, form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, domain_error_text(error))
-        else:
-            messages.success(request, action.done)
-            return HttpResponseRedirect(order_url(order))
-    if page is not None and action.form_name:
-        return page(request, order, {action.form_name: form})
-    return HttpResponseRedirect(order_url(order))
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 class OrderWorkbenchMixin:
     """The change view of an order becomes the agent's page; its buttons and edit forms get their URLs."""
 
@@ -260,30 +168,36 @@ class OrderWorkbenchMixin:
     def order_url(self, order: Order) -> str:
         return reverse("admin:orders_order_change", args=[order.pk], current_app=self.admin_site.name)
 
-    def _page_context(self, request: HttpRequest, order: Order, title: str) -> dict:
-        return {
+    def page_context(self, request: HttpRequest, title: str, order: Order | None = None) -> dict:
+        """What every page of the order admin shows around its content (the order's, when given)."""
+        context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": title,
-            "original": order,
-            "order": order,
             "has_view_permission": True,
             "can_confirm": request.user.has_perm(CONFIRM_PERMISSION),
         }
+        if order is not None:
+            context.update(original=order, order=order)
+        return context
+
+    def check_link(self, request: HttpRequest, result: CheckResult) -> tuple[str, str] | None:
+        """Where to act on a finding, as (url, label); a mixin that has such a page says so."""
+        return None
 
     # --- the page ------------------------------------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        order = _order_or_404(object_id, order_workbench_queryset(Order.objects.all()))
+        order = order_or_404(object_id, order_workbench_queryset(Order.objects.all()))
         if not self.has_view_or_change_permission(request, order):
             raise PermissionDenied
         return TemplateResponse(request, self.workbench_template, self.workbench_context(request, order))
 
     def workbench_page(self, request: HttpRequest, order: Order, bound: dict[str, forms.BaseForm]) -> HttpResponse:
         """The order page as it is now, with the ``bound`` forms in place of empty ones (an ``OrderPage``)."""
-        order = _order_or_404(str(order.pk), order_workbench_queryset(Order.objects.all()))
+        order = order_or_404(str(order.pk), order_workbench_queryset(Order.objects.all()))
         context = {**self.workbench_context(request, order), **bound}
         return TemplateResponse(request, self.workbench_template, context)
 
@@ -293,15 +207,11 @@ class OrderWorkbenchMixin:
         policies = ReturnPolicies.load()
         line_rows = [LineRow(line, line_return_policy(line, order, policies)) for line in order.lines.all()]
         show_phone = phone_display if user.has_perm(FULL_PHONE_PERMISSION) else mask_phone
-        actions = {
-            "confirm": order.status in AWAITING_CONFIRMATION_STATUSES,
-            "hold": transition_allowed(order.status, OrderStatus.ON_HOLD),
-            "release": order.status == OrderStatus.ON_HOLD,
-            "cancel": transition_allowed(order.status, OrderStatus.CANCELLED),
-            "recheck": order.is_editable,
-        }
+        allowed = actions_allowed(order.status)
+        actions = {name: name in allowed for name in ("confirm", "hold", "release", "cancel")}
+        actions["recheck"] = order.is_editable
         return {
-            **self._page_context(request, order, _("Order %s") % order.external_id),
+            **self.page_context(request, _("Order %s") % order.external_id, order),
             "address_kind": AddressKind(order.ship_kind).label if order.ship_kind in AddressKind.values else "",
             "ship_phone": show_phone(order.ship_phone),
             "customer_phone": show_phone(order.customer.phone or order.customer.default_phone),
@@ -310,7 +220,7 @@ class OrderWorkbenchMixin:
             "special_requests": _special_requests(order),
             "policy_rows": _policy_rows(line_rows),
             "lines_without_policy": [row.line.sku for row in line_rows if row.policy is None],
-            "check_rows": _check_rows(list(order.checks.all())),
+            "check_rows": _check_rows(list(order.checks.all()), lambda result: self.check_link(request, result)),
             "event_rows": [EventRow(event, event_changes(event.data, show_phone)) for event in order.events.all()],
             "can_edit": user.has_perm(EDIT_PERMISSION) and order.is_editable,
             "actions": {name: can_confirm and allowed for name, allowed in actions.items()},
@@ -320,34 +230,19 @@ class OrderWorkbenchMixin:
     # --- the buttons ---------------------------------------------------------------------------
 
     def workflow_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        workflow = WORKFLOW_ACTIONS.get(action)
-        if workflow is None:
-            raise Http404
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        _require(request, CONFIRM_PERMISSION)
-        order = _order_or_404(object_id)
-        form = workflow.form(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_errors_text(form))
-            return HttpResponseRedirect(self.order_url(order))
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            workflow.service(order_id=order.pk, actor=Actor(user=request.user), expected_version=version, **data)
-        except DomainError as error:
-            messages.error(request, domain_error_text(error))
-        else:
-            messages.success(request, workflow.done)
-        return HttpResponseRedirect(self.order_url(order))
+        return self.page_action(request, object_id, WORKFLOW_ACTIONS.get(action))
+
+    def page_action(self, request: HttpRequest, object_id: str, action: PageAction | None) -> HttpResponse:
+        """A small form posted from the order page (``page_action_view``), back to this page."""
+        return page_action_view(request, object_id, action, self.order_url, self.workbench_page)
 
     # --- the edit forms ------------------------------------------------------------------------
 
     def edit_view(self, request: HttpRequest, object_id: str, part: str) -> HttpResponse:
         if part not in EDIT_PARTS:
             raise Http404
-        _require(request, EDIT_PERMISSION)
-        order = _order_or_404(object_id, Order.objects.select_related("customer"))
+        require(request, EDIT_PERMISSION)
+        order = order_or_404(object_id, Order.objects.select_related("customer"))
         edit = EditForms.build(part, order, request.POST if request.method == "POST" else None)
         changed_meanwhile: list[ChangedMeanwhile] = []
         if edit.is_bound and edit.is_valid():
@@ -355,7 +250,7 @@ class OrderWorkbenchMixin:
                 saved = self._edit_save(request, order, edit.changes(), edit.version())
             except VersionConflict:
                 # Somebody saved in between: the same form on the order as it is now, the agent's changes kept.
-                order = _order_or_404(object_id, Order.objects.select_related("customer"))
+                order = order_or_404(object_id, Order.objects.select_related("customer"))
                 edit, changed_meanwhile = edit.refreshed(order)
                 version_conflict_notice(request)
             else:
@@ -363,7 +258,7 @@ class OrderWorkbenchMixin:
                     return HttpResponseRedirect(self.order_url(order))
 
         context = {
-            **self._page_context(request, order, str(EDIT_PARTS[part])),
+            **self.page_context(request, str(EDIT_PARTS[part]), order),
             "part": part,
             "form": edit.form,
             "version_form": edit.version_form,
