@@ -1,8 +1,10 @@
-"""Fixtures shared by every test package: storefronts with API clients, staff by role, the catalogue."""
+"""Fixtures shared by every test package: storefronts with API clients, staff by role with API and admin
+clients, the catalogue."""
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from flags.selectors import flag_categories_invalidate
@@ -106,3 +108,54 @@ def warehouse_api(staff_api) -> APIClient:
 @pytest.fixture
 def supervisor_api(staff_api) -> APIClient:
     return staff_api(SUPERVISORS)
+
+
+# --- the admin, by role ------------------------------------------------------------------------
+# The agent logs in on pytest-django's ``client``; the others each get a client of their own, so that a
+# test can look at one order as two people. pytest-django's ``admin_client`` is the superuser.
+
+
+def admin_login(client: Client, user: User, language: str | None = "en") -> Client:
+    """``client`` logged in to the admin as ``user``, asking for ``language`` (None: the admin's default, Chinese)."""
+    client.force_login(user)
+    if language:
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
+@pytest.fixture
+def admin_language() -> str | None:
+    """The language the admin clients ask for: English, so that assertions read the msgids. A module that
+    reads the admin in its default language (Chinese) overrides this fixture to return None."""
+    return "en"
+
+
+@pytest.fixture
+def agent(staff_user) -> User:
+    return staff_user(AGENTS, "agent-wang")
+
+
+@pytest.fixture
+def supervisor(staff_user) -> User:
+    return staff_user(SUPERVISORS, "supervisor-li")
+
+
+@pytest.fixture
+def agent_client(client, agent, admin_language) -> Client:
+    return admin_login(client, agent, admin_language)
+
+
+@pytest.fixture
+def supervisor_client(supervisor, admin_language) -> Client:
+    return admin_login(Client(), supervisor, admin_language)
+
+
+@pytest.fixture
+def warehouse_client(staff_user, admin_language) -> Client:
+    return admin_login(Client(), staff_user(WAREHOUSE, "warehouse-zhao"), admin_language)
+
+
+@pytest.fixture
+def nobody_client(staff_user, admin_language) -> Client:
+    """Staff without a role."""
+    return admin_login(Client(), staff_user(None, "staff-without-role"), admin_language)

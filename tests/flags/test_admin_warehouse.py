@@ -14,15 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def warehouse_client(client, staff_user):
-    client.force_login(staff_user("warehouse", username="wh"))
-    return client
-
-
-@pytest.fixture
-def supervisor_client(client, staff_user):
-    client.force_login(staff_user("supervisors", username="boss"))
-    return client
+def admin_language() -> None:
+    """This module reads the admin in its default language, Chinese."""
+    return None
 
 
 def confirmed(agent_api, api, **overrides) -> dict:
@@ -87,7 +81,7 @@ def test_warehouse_adds_and_clears_a_flag_on_the_order_page(warehouse_client, ap
     page = warehouse_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
     warehouse_client.post(f"/admin/orders/order/{order['id']}/warehouse/flag-clear/", {"flag": flag.pk})
 
-    assert (flag.colour, flag.author.username) == ("purple", "wh")
+    assert (flag.colour, flag.author.username) == ("purple", "warehouse-zhao")
     assert "外箱破损" in page
     flag.refresh_from_db()
     assert flag.cleared_at is not None

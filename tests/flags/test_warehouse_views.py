@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def warehouse_client(client, staff_user):
-    client.force_login(staff_user("warehouse"))
-    return client
+def admin_language() -> None:
+    """This module reads the admin in its default language, Chinese."""
+    return None
 
 
 def test_pick_list_shows_lines_flags_courier_and_texts_verbatim(warehouse_client, agent_api, api, catalogue):

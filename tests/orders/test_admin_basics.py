@@ -23,15 +23,9 @@ def _orders(api, count: int) -> list[dict]:
 
 
 @pytest.fixture
-def agent_client(client, staff_user):
-    client.force_login(staff_user("agents"))
-    return client
-
-
-@pytest.fixture
-def super_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw-12345678"))
-    return client
+def admin_language() -> None:
+    """This module reads the admin in its default language."""
+    return None
 
 
 def test_order_changelist_queries_do_not_grow_with_rows(agent_client, api, catalogue):
@@ -90,10 +84,10 @@ def test_order_page_shows_lines_and_history(agent_client, api, catalogue):
         "/admin/orders/schoolholiday/",
     ],
 )
-def test_admin_lists_render(super_client, api, catalogue, url):
+def test_admin_lists_render(admin_client, api, catalogue, url):
     _orders(api, 2)
 
-    assert super_client.get(url).status_code == 200
+    assert admin_client.get(url).status_code == 200
 
 
 def test_admin_speaks_chinese_by_default_and_english_on_request(agent_client):
@@ -104,7 +98,7 @@ def test_admin_speaks_chinese_by_default_and_english_on_request(agent_client):
     assert "Site administration" in english
 
 
-def test_adding_a_storefront_in_the_admin_shows_its_token_once(super_client):
-    response = super_client.post("/admin/orders/storefront/add/", {"name": "jd-shop", "is_active": "on"}, follow=True)
+def test_adding_a_storefront_in_the_admin_shows_its_token_once(admin_client):
+    response = admin_client.post("/admin/orders/storefront/add/", {"name": "jd-shop", "is_active": "on"}, follow=True)
 
     assert "sf_" in response.content.decode()

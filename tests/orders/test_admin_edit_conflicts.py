@@ -6,18 +6,10 @@ from django.test import Client
 
 from orders.events import Actor
 from orders.models import Order
-from orders.roles import AGENTS
 from orders.services.edits import LineChange, OrderChanges, order_edit
 from tests.orders.helpers import create_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent_client(client, staff_user) -> Client:
-    client.force_login(staff_user(AGENTS, "agent-wang"))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read the English msgids
-    return client
 
 
 def edit_url(order_id: int, part: str) -> str:

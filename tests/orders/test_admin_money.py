@@ -13,7 +13,6 @@ from orders.admin.timeline import EventChange, event_changes
 from orders.events import Actor
 from orders.models import Order, OrderEvent, OrderMerge, OrderStatus, PriceEdit
 from orders.pricing import PriceChange, order_totals
-from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.merge import orders_merge
 from orders.services.pricing import order_adjust_price
 from tests.orders.helpers import create_order
@@ -24,42 +23,6 @@ ORDERS = "/admin/orders/order/"
 QUEUE = "/admin/orders/confirmationqueue/"
 TEE = {"sku": "TEE-RED-M", "quantity": 1, "unit_price": "99.00"}
 SHOE = {"sku": "SHOE-WHITE-42", "quantity": 1, "unit_price": "259.00"}
-
-
-def _login(client: Client, user) -> Client:
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read the English msgids
-    return client
-
-
-@pytest.fixture
-def agent(staff_user):
-    return staff_user(AGENTS, "agent-wang")
-
-
-@pytest.fixture
-def agent_client(client, agent) -> Client:
-    return _login(client, agent)
-
-
-@pytest.fixture
-def supervisor(staff_user):
-    return staff_user(SUPERVISORS, "supervisor-li")
-
-
-@pytest.fixture
-def supervisor_client(supervisor) -> Client:
-    return _login(Client(), supervisor)
-
-
-@pytest.fixture
-def warehouse_client(staff_user) -> Client:
-    return _login(Client(), staff_user(WAREHOUSE, "warehouse-zhao"))
-
-
-@pytest.fixture
-def nobody_client(staff_user) -> Client:
-    return _login(Client(), staff_user(None, "staff-without-role"))
 
 
 def page_url(order_id: int) -> str:

@@ -11,6 +11,7 @@ from django.utils import translation
 from orders.admin.timeline import EventChange, event_changes
 from orders.models import Customer, Order
 from orders.roles import AGENTS, WAREHOUSE
+from tests.conftest import admin_login
 from tests.orders.helpers import act, create_order
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _client(user, language: str = "en") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
-    return client
+    return admin_login(Client(), user, language)
 
 
 def page_url(order_id: int) -> str:

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders.models import CheckStatus, Order, OrderEvent, OrderEventType, OrderStatus, Variant
-from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
+from orders.roles import SUPERVISORS
+from tests.conftest import admin_login
 from tests.orders.helpers import create_order
 
 pytestmark = pytest.mark.django_db
@@ -17,28 +18,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/orders/confirmationqueue/"
 RING = {"sku": "RING-SILVER-12", "size": "12", "colour": "银色", "quantity": 1, "unit_price": "199.00"}
 TEE = {"sku": "TEE-RED-M", "size": "M", "colour": "红色", "quantity": 2, "unit_price": "99.00"}
-
-
-def _login(client: Client, user) -> Client:
-    client.force_login(user)
-    # Assertions read the English msgids; the admin speaks Chinese by default.
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
-def agent(staff_user):
-    return staff_user(AGENTS, "agent-wang")
-
-
-@pytest.fixture
-def agent_client(client, agent) -> Client:
-    return _login(client, agent)
-
-
-@pytest.fixture
-def warehouse_client(staff_user) -> Client:
-    return _login(Client(), staff_user(WAREHOUSE, "warehouse-zhao"))
 
 
 def page_url(order_id: int) -> str:
@@ -462,14 +441,14 @@ def test_buttons_answer_post_only_and_unknown_ones_are_not_found(agent_client, a
 
 
 def test_staff_without_a_role_cannot_open_an_order(client, staff_user, api, catalogue):
-    _login(client, staff_user(None, "nobody"))
+    admin_login(client, staff_user(None, "nobody"))
     order = create_order(api)
 
     assert client.get(page_url(order["id"])).status_code == 403
 
 
 def test_supervisor_has_the_agents_buttons(client, staff_user, api, catalogue):
-    _login(client, staff_user(SUPERVISORS, "boss"))
+    admin_login(client, staff_user(SUPERVISORS, "boss"))
     order = create_order(api)
 
     content = client.get(page_url(order["id"])).content.decode()

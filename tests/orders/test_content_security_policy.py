@@ -6,7 +6,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import User
 
 from orders.models import Variant
 from tests.factories import order_payload
@@ -48,12 +47,6 @@ def assert_works_under_the_policy(response) -> None:
     assert audit.problems == []
 
 
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw-12345678"))
-    return client
-
-
 def test_json_responses_carry_the_policy_too(client):
     response = client.get("/api/v1/orders/")
 
@@ -78,30 +71,30 @@ def test_the_admin_login_works_under_the_policy(client):
         "/admin/orders/message/",
     ],
 )
-def test_admin_lists_work_under_the_policy(superuser_client, api, catalogue, url):
+def test_admin_lists_work_under_the_policy(admin_client, api, catalogue, url):
     api.post("/api/v1/orders/", order_payload(), format="json")
 
-    assert_works_under_the_policy(superuser_client.get(url))
+    assert_works_under_the_policy(admin_client.get(url))
 
 
-def test_the_order_page_and_its_forms_work_under_the_policy(superuser_client, api, catalogue):
+def test_the_order_page_and_its_forms_work_under_the_policy(admin_client, api, catalogue):
     order = api.post("/api/v1/orders/", order_payload(), format="json").json()
     base = f"/admin/orders/order/{order['id']}"
 
     for url in (f"{base}/change/", f"{base}/edit/address/", f"{base}/price/", f"{base}/shipping-fee/"):
-        assert_works_under_the_policy(superuser_client.get(url))
+        assert_works_under_the_policy(admin_client.get(url))
 
 
-def test_the_variant_page_works_under_the_policy(superuser_client, catalogue):
+def test_the_variant_page_works_under_the_policy(admin_client, catalogue):
     variant = Variant.objects.get(sku="TEE-RED-M")
 
-    assert_works_under_the_policy(superuser_client.get(f"/admin/orders/variant/{variant.pk}/change/"))
+    assert_works_under_the_policy(admin_client.get(f"/admin/orders/variant/{variant.pk}/change/"))
 
 
-def test_the_pick_list_works_under_the_policy(superuser_client, api, catalogue):
+def test_the_pick_list_works_under_the_policy(admin_client, api, catalogue):
     order = api.post("/api/v1/orders/", order_payload(), format="json").json()
 
-    assert_works_under_the_policy(superuser_client.get("/admin/warehouse/pick-list/", {"ids": str(order["id"])}))
+    assert_works_under_the_policy(admin_client.get("/admin/warehouse/pick-list/", {"ids": str(order["id"])}))
 
 
 def test_the_api_docs_work_under_the_policy(client):
