@@ -7,7 +7,7 @@ import pytest
 from orders.events import Actor
 from orders.exceptions import InvalidTransition
 from orders.models import ALLOWED_TRANSITIONS, OrderEvent, OrderEventType, OrderStatus
-from orders.services.lifecycle import order_transition
+from orders.services.lifecycle import actions_allowed, order_transition
 from tests.orders.helpers import create_order
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +57,21 @@ def test_a_merged_order_leaves_that_status_only_by_being_unmerged(api, catalogue
         order_transition(order=order, to=OrderStatus(target), actor=Actor.system())
     order.refresh_from_db()
     assert order.status == OrderStatus.MERGED
+
+
+# What the admin offered before it asked the life cycle (status literals in the admin): the same.
+OFFERED = {
+    OrderStatus.RECEIVED: {"confirm", "hold", "cancel", "unmerge"},
+    OrderStatus.PENDING_CONFIRMATION: {"confirm", "hold", "cancel", "unmerge"},
+    OrderStatus.ON_HOLD: {"release", "cancel", "unmerge"},
+    OrderStatus.CONFIRMED: {"hold", "cancel", "ship", "unmerge"},
+    OrderStatus.SHIPPED: {"deliver"},
+    OrderStatus.DELIVERED: set(),
+    OrderStatus.CANCELLED: set(),
+    OrderStatus.MERGED: set(),
+}
+
+
+@pytest.mark.parametrize("status", list(OrderStatus))
+def test_the_actions_a_page_offers_come_from_the_life_cycle(status):
+    assert actions_allowed(status) == OFFERED[status]
