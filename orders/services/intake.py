@@ -1,6 +1,6 @@
 """Order intake from storefronts: idempotent by (storefront, external_id), all-or-nothing."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -82,7 +82,6 @@ class OrderInput:
     engraving: str = ""
     card_message: str = ""
     buyer_note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def order_create(*, storefront, data: OrderInput, intake_hash: str) -> tuple[Order, bool]:
