@@ -1,4 +1,4 @@
-"""The shop settings a new installation starts with (``../shared/API.md``): couriers and their
+"""The shop settings a new installation starts with (README, "A tour of the demo"): couriers and their
 tracking formats, SF's surcharge by province, base fees, return policies, school holidays.
 
 Plain data: the data migration writes it with historical models, and supervisors edit it in the

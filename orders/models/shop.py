@@ -1,7 +1,7 @@
 """The shop's settings as data, edited by supervisors in the admin.
 
-Seeded by a data migration with the defaults of ``../shared/API.md``; read through
-``orders.selectors.shop_config`` which caches them per request cycle.
+Seeded by a data migration (``0002_shop_defaults``) with ``orders.defaults``; read through
+``orders.shop_config.shop_config``, a cached snapshot (its module says how long it is kept).
 """
 
 import re

@@ -1,4 +1,4 @@
-"""Requests written in notes (``API.md`` "Requests written in notes"): a pure matcher and its phrase data.
+"""Requests written in notes: a pure matcher and its phrase data.
 
 ``note_read(text, phrases)`` returns the findings of one note; ``DEFAULT_PHRASES`` are the lists a
 shop starts from (``orders.notes.phrases`` documents them). No database, no clock: the check

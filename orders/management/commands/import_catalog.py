@@ -29,7 +29,10 @@ PROGRESS_EVERY = 5000
 
 
 class Command(BaseCommand):
-    help = "Import or update the catalogue from a UTF-8 CSV file with a header row (see API.md for columns)."
+    help = (
+        "Import or update the catalogue from a UTF-8 CSV file with a header row; "
+        f"columns: {', '.join(COLUMNS)} (required: {', '.join(REQUIRED)})."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)

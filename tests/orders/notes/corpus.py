@@ -1,8 +1,8 @@
 """Buyer notes and seller memos as shops receive them, each with the requests it makes.
 
-Written for the note reader's measurement (``test_corpus.py``), in the phrasing of the seed manuals
-(``../shared/seeds``): Simplified and Traditional Chinese, plain English, and the mixtures buyers
-type. Each entry is ``(note, {(kind, value), ...})``; how the labels were decided:
+Written for the note reader's measurement (``test_corpus.py``), in the phrasing of the requests it
+knows (``orders/notes/phrases.py`` documents them): Simplified and Traditional Chinese, plain English,
+and the mixtures buyers type. Each entry is ``(note, {(kind, value), ...})``; how the labels were decided:
 
 * ``courier``: a courier the buyer asks for (or asks whether it is possible); a courier refused
   (不要中通) or complained about (中通太慢) is no request. The value is the courier code.
