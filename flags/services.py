@@ -11,9 +11,9 @@ from flags.models import Flag, FlagCategory, FlagSource
 from flags.rules import SYNCED_PREFIXES, desired_auto_flags
 from flags.selectors import flag_categories
 from orders.checks.base import Finding
-from orders.events import Actor, event_build, event_record
+from orders.events import Actor, events_record, flag_added_event, flag_cleared_event
 from orders.exceptions import InvalidInput, NotFound
-from orders.models import Order, OrderEvent, OrderEventType
+from orders.models import Order, OrderEvent
 from orders.text import FLAG_NOTE
 
 
@@ -38,9 +38,8 @@ def _new_flag(order: Order, category: FlagCategory, note: str, source: str, caus
 
 
 def _added_event(flag: Flag, actor: Actor) -> OrderEvent:
-    return event_build(
+    return flag_added_event(
         order=flag.order,
-        type=OrderEventType.FLAG_ADDED,
         actor=actor,
         colour=flag.colour,
         category=flag.category.code,
@@ -92,9 +91,8 @@ def flags_sync(*, order: Order, findings: list[Finding], actor: Actor) -> FlagCh
     if changes.cleared:
         Flag.objects.bulk_update(changes.cleared, ["cleared_at"])
     events = [_added_event(flag, actor) for flag in changes.created] + [
-        event_build(
+        flag_cleared_event(
             order=order,
-            type=OrderEventType.FLAG_CLEARED,
             actor=actor,
             colour=flag.colour,
             category=flag.category.code,
@@ -104,7 +102,7 @@ def flags_sync(*, order: Order, findings: list[Finding], actor: Actor) -> FlagCh
         for flag in changes.cleared
     ]
     if events:
-        OrderEvent.objects.bulk_create(events)
+        events_record(*events)
     return changes
 
 
@@ -119,7 +117,7 @@ def flag_raise(*, order: Order, category_code: str, cause: str, note: str, actor
         return flag
     flag = _new_flag(order, category, note, FlagSource.AUTO, cause, actor)
     flag.save()
-    _added_event(flag, actor).save()
+    events_record(_added_event(flag, actor))
     return flag
 
 
@@ -140,7 +138,7 @@ def flag_add(*, order_id: int, category_code: str, note: str, actor: Actor) -> F
         raise NotFound()
     flag = _new_flag(order, category, note, FlagSource.MANUAL, "", actor)
     flag.save()
-    _added_event(flag, actor).save()
+    events_record(_added_event(flag, actor))
     return flag
 
 
@@ -153,14 +151,15 @@ def flag_clear(*, order_id: int, flag_id: int, actor: Actor) -> Flag:
         flag.cleared_at = timezone.now()
         flag.cleared_by = actor.user
         flag.save(update_fields=["cleared_at", "cleared_by"])
-        event_record(
-            order=flag.order,
-            type=OrderEventType.FLAG_CLEARED,
-            actor=actor,
-            colour=flag.colour,
-            category=flag.category.code,
-            cause=flag.cause,
-            note=flag.note,
+        events_record(
+            flag_cleared_event(
+                order=flag.order,
+                actor=actor,
+                colour=flag.colour,
+                category=flag.category.code,
+                cause=flag.cause,
+                note=flag.note,
+            )
         )
     return flag
 

@@ -1,11 +1,20 @@
-"""One event row per change, written through these helpers (the admin timeline and the API read them)."""
+"""One event row per change (the admin timeline and the API read them), written one way.
 
+Each event type has its factory here, named after it (``<type>_event``), taking exactly the data
+that event carries and returning the event unsaved; ``events_record`` writes what they build, one
+event or several in one INSERT. Status changes are the exception: ``order_transition``
+(``orders.services.lifecycle``) writes them through ``transition_event`` (before, after, and what
+the transition adds). Nothing else builds an ``OrderEvent``, so each type's ``data`` has one shape.
+"""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from orders.models import Order, OrderEvent, OrderEventType
+from orders.models import Message, Order, OrderEvent, OrderEventType, OrderStatus, PriceEdit
 
 
 @dataclass(frozen=True)
@@ -35,12 +44,221 @@ class Actor:
         return self.user.get_username() if self.user is not None else self.label
 
 
-def event_build(*, order: Order, type: OrderEventType, actor: Actor, **data: Any) -> OrderEvent:
-    """An unsaved event, for ``bulk_create`` when a service records several at once."""
-    return OrderEvent(order=order, type=type, actor=actor.user, actor_label=actor.label, data=data)
+# The types ``order_transition`` writes: a status change, named for what moved the order.
+TRANSITION_EVENT_TYPES = frozenset(
+    {
+        OrderEventType.STATUS_CHANGED,
+        OrderEventType.CONFIRMED,
+        OrderEventType.AUTO_CONFIRMED,
+        OrderEventType.HELD,
+        OrderEventType.RELEASED,
+        OrderEventType.CANCELLED,
+        OrderEventType.MERGED,
+        OrderEventType.UNMERGED,
+        OrderEventType.SHIPPED,
+        OrderEventType.DELIVERED,
+    }
+)
 
 
-def event_record(*, order: Order, type: OrderEventType, actor: Actor, **data: Any) -> OrderEvent:
-    event = event_build(order=order, type=type, actor=actor, **data)
-    event.save()
-    return event
+def _event(order: Order | int, type_: OrderEventType, actor: Actor, data: Mapping[str, object]) -> OrderEvent:
+    """The one builder: an unsaved event of ``order`` (or of the order with that id)."""
+    target = {"order_id": order} if isinstance(order, int) else {"order": order}
+    return OrderEvent(**target, type=type_, actor=actor.user, actor_label=actor.label, data=dict(data))
+
+
+def events_record(*events: OrderEvent) -> list[OrderEvent]:
+    """Write events built by the factories below, in one INSERT, and return them saved."""
+    return OrderEvent.objects.bulk_create(events)
+
+
+def event_record(*, order: Order, type: OrderEventType, actor: Actor, **data: object) -> OrderEvent:
+    """Untyped, for ``orders.messaging.services`` until its split lands; it then uses the factories
+    below and this goes."""
+    return events_record(_event(order, type, actor, data))[0]
+
+
+def transition_event(
+    *, order: Order, type: OrderEventType, actor: Actor, before: str, after: str, **data: object
+) -> OrderEvent:
+    """A change of status (``before`` → ``after``) and what the transition adds (a reason, a link)."""
+    if type not in TRANSITION_EVENT_TYPES:
+        raise ValueError(f"{type} is not a status change: use its own factory")
+    return _event(order, type, actor, {"before": before, "after": after, **data})
+
+
+# Intake, checks and agents' edits.
+
+
+def received_event(
+    *, order: Order, actor: Actor, totals: dict[str, str], checks: list[str], flags: list[str]
+) -> OrderEvent:
+    """The order as received, the status it entered the queue with, the checks it raised, its flags."""
+    data = {
+        "external_id": order.external_id,
+        "totals": totals,
+        "before": OrderStatus.RECEIVED,
+        "after": OrderStatus.PENDING_CONFIRMATION,
+        "checks": checks,
+        "flags": flags,
+    }
+    return _event(order, OrderEventType.RECEIVED, actor, data)
+
+
+def checks_run_event(*, order: Order, actor: Actor, opened: list[str], resolved: list[str]) -> OrderEvent:
+    return _event(order, OrderEventType.CHECKS_RUN, actor, {"opened": opened, "resolved": resolved})
+
+
+def check_acknowledged_event(*, order: Order, actor: Actor, code: str, keys: list[str], note: str) -> OrderEvent:
+    return _event(order, OrderEventType.CHECK_ACKNOWLEDGED, actor, {"code": code, "keys": keys, "note": note})
+
+
+def address_changed_event(
+    *, order: Order, actor: Actor, fields: list[str], before: dict[str, str], after: dict[str, str]
+) -> OrderEvent:
+    """The address fields that changed, with their values before and after."""
+    return _event(order, OrderEventType.ADDRESS_CHANGED, actor, {"fields": fields, "before": before, "after": after})
+
+
+def lines_changed_event(*, order: Order, actor: Actor, lines: list[dict[str, object]]) -> OrderEvent:
+    """Per changed line: its position, and sku, size, colour and quantity before and after."""
+    return _event(order, OrderEventType.LINES_CHANGED, actor, {"lines": lines})
+
+
+def requests_changed_event(
+    *,
+    order: Order,
+    actor: Actor,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+    buyer_note: dict[str, str] | None = None,
+) -> OrderEvent:
+    """The special requests before and after, and the buyer's note before and after: each when it changed."""
+    data: dict[str, object] = {}
+    if before is not None or after is not None:
+        data.update(before=before, after=after)
+    if buyer_note is not None:
+        data.update(buyer_note=buyer_note)
+    return _event(order, OrderEventType.REQUESTS_CHANGED, actor, data)
+
+
+def _price_edit_data(edit: PriceEdit) -> dict[str, object]:
+    return {
+        "price_edit": edit.pk,
+        "kind": str(edit.kind),
+        "value": str(edit.value),
+        "applied": str(edit.applied),
+        "reason": edit.reason,
+        "before": edit.totals_before,
+        "after": edit.totals_after,
+        "refund_due": {"before": str(edit.refund_due_before), "after": str(edit.refund_due_after)},
+    }
+
+
+def price_adjusted_event(*, edit: PriceEdit, actor: Actor) -> OrderEvent:
+    """A stored price edit (on the order, or on a line: then the line too) as the order's history shows it."""
+    data = _price_edit_data(edit)
+    if edit.line is not None:
+        data["line"] = {"id": edit.line.pk, "position": edit.line.position, "sku": edit.line.sku}
+    return _event(edit.order, OrderEventType.PRICE_ADJUSTED, actor, data)
+
+
+def shipping_adjusted_event(*, edit: PriceEdit, actor: Actor, rules_fee: Decimal) -> OrderEvent:
+    """A stored shipping-fee edit, with the fee the shop's rules give beside the one charged."""
+    data = {**_price_edit_data(edit), "rules_fee": str(rules_fee)}
+    return _event(edit.order, OrderEventType.SHIPPING_ADJUSTED, actor, data)
+
+
+def merged_event(
+    *,
+    order: Order,
+    actor: Actor,
+    orders: list[dict[str, object]],
+    totals: dict[str, str],
+    shipping: dict[str, str],
+    reason: str,
+) -> OrderEvent:
+    """The primary of a merge: the originals with their totals, its totals and its shipping (the
+    originals' own ``merged`` events are status changes)."""
+    data = {"orders": orders, "totals": totals, "shipping": shipping, "reason": reason}
+    return _event(order, OrderEventType.MERGED, actor, data)
+
+
+# Flags (``flags.services`` writes them; the flag's category is given by its code).
+
+
+def flag_added_event(*, order: Order, actor: Actor, colour: str, category: str, note: str, source: str) -> OrderEvent:
+    data = {"colour": colour, "category": category, "note": note, "source": source}
+    return _event(order, OrderEventType.FLAG_ADDED, actor, data)
+
+
+def flag_cleared_event(
+    *, order: Order, actor: Actor, colour: str, category: str, cause: str, reason: str = "", note: str = ""
+) -> OrderEvent:
+    """A flag cleared: by somebody (its ``note`` kept), or by its automatic cause going (``reason``)."""
+    data = {"colour": colour, "category": category, "cause": cause}
+    if reason:
+        data["reason"] = reason
+    else:
+        data["note"] = note
+    return _event(order, OrderEventType.FLAG_CLEARED, actor, data)
+
+
+# Shipping.
+
+
+def courier_overridden_event(*, order: Order, actor: Actor, promised: str, courier: str, reason: str) -> OrderEvent:
+    data = {"promised": promised, "courier": courier, "reason": reason}
+    return _event(order, OrderEventType.COURIER_OVERRIDDEN, actor, data)
+
+
+def tracking_corrected_event(
+    *, order: Order, actor: Actor, before: dict[str, str], after: dict[str, str], reason: str
+) -> OrderEvent:
+    """The courier and tracking number before and after a correction."""
+    data = {"before": before, "after": after, "reason": reason}
+    return _event(order, OrderEventType.TRACKING_CORRECTED, actor, data)
+
+
+# Messages to the buyer, and the buyer's answers. A message's event names its order by id: a
+# claimed row does not carry its order, and the event needs no more.
+
+
+def _message_data(message: Message) -> dict[str, object]:
+    return {"message": message.pk, "kind": str(message.kind), "channel": message.channel}
+
+
+def message_queued_event(*, message: Message, actor: Actor) -> OrderEvent:
+    """A message in the outbox, due at its time (with the agent's reason for a resend)."""
+    data = {**_message_data(message), "due_at": message.due_at.isoformat()}
+    if message.reason:
+        data["reason"] = message.reason
+    return _event(message.order_id, OrderEventType.MESSAGE_QUEUED, actor, data)
+
+
+def message_sent_event(*, message: Message, actor: Actor) -> OrderEvent:
+    data = {**_message_data(message), "attempts": message.attempts}
+    return _event(message.order_id, OrderEventType.MESSAGE_SENT, actor, data)
+
+
+def message_failed_event(*, message: Message, actor: Actor, error: str, queued: bool = False) -> OrderEvent:
+    """A message that failed: when ``queued``, at once (no channel reaches the buyer: its due time
+    and reason as when queued), else after its attempts."""
+    data = _message_data(message)
+    if queued:
+        data["due_at"] = message.due_at.isoformat()
+        if message.reason:
+            data["reason"] = message.reason
+    else:
+        data["attempts"] = message.attempts
+    data["error"] = error
+    return _event(message.order_id, OrderEventType.MESSAGE_FAILED, actor, data)
+
+
+def buyer_confirmed_event(*, order: Order, actor: Actor) -> OrderEvent:
+    return _event(order, OrderEventType.BUYER_CONFIRMED, actor, {})
+
+
+def buyer_change_requested_event(*, order: Order, actor: Actor, text: str) -> OrderEvent:
+    """The buyer's request for a change, word for word."""
+    return _event(order, OrderEventType.BUYER_CHANGE_REQUESTED, actor, {"text": text})

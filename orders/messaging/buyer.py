@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from flags.rules import ABNORMAL
 from flags.services import flag_raise
-from orders.events import Actor, event_record
+from orders.events import Actor, buyer_change_requested_event, buyer_confirmed_event, events_record
 from orders.exceptions import OrderNotEditable
 from orders.messaging.links import buyer_link_resolve
 from orders.messaging.models import BuyerLink
-from orders.models import EDITABLE_STATUSES, Order, OrderEventType, OrderStatus
+from orders.models import EDITABLE_STATUSES, Order, OrderStatus
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
 from orders.text import CHANGE_REQUEST
@@ -33,7 +33,7 @@ def _link_take(token: str) -> tuple[BuyerLink, Order]:
 def buyer_confirm(*, token: str) -> Order:
     """The buyer agrees with the summary: an event in the order's history, the link is spent."""
     _link, order = _link_take(token)
-    event_record(order=order, type=OrderEventType.BUYER_CONFIRMED, actor=Actor.buyer())
+    events_record(buyer_confirmed_event(order=order, actor=Actor.buyer()))
     return order
 
 
@@ -47,7 +47,7 @@ def buyer_change_request(*, token: str, text: str) -> Order:
     text = CHANGE_REQUEST.required(text)
     _link, order = _link_take(token)
     actor = Actor.buyer()
-    event_record(order=order, type=OrderEventType.BUYER_CHANGE_REQUESTED, actor=actor, text=text)
+    events_record(buyer_change_requested_event(order=order, actor=actor, text=text))
     with translation.override(settings.LANGUAGE_CODE):
         note = _("The buyer asked for a change: “%(text)s”") % {"text": text}
     flag_raise(order=order, category_code=ABNORMAL, cause="buyer_change_request", note=note, actor=actor)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from orders.checks import Finding, checks_run
 from orders.checks.snapshot import order_snapshot
-from orders.events import Actor, event_record
-from orders.models import CheckResult, CheckStatus, Order, OrderEventType, OrderLine, Severity
+from orders.events import Actor, checks_run_event, events_record
+from orders.models import CheckResult, CheckStatus, Order, OrderLine, Severity
 from orders.shop_config import ShopConfig
 
 
@@ -97,9 +97,7 @@ def order_checks_refresh(
         order.open_blockers, order.open_warnings = blockers, warnings
         order.save(update_fields=["open_blockers", "open_warnings", "updated_at"])
     if diff.changed:
-        event_record(
-            order=order, type=OrderEventType.CHECKS_RUN, actor=actor, opened=diff.opened, resolved=diff.resolved
-        )
+        events_record(checks_run_event(order=order, actor=actor, opened=diff.opened, resolved=diff.resolved))
     return diff
 
 

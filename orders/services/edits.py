@@ -14,9 +14,9 @@ from flags.rules import ADDRESS
 from flags.services import flag_raise
 from orders.addresses import Address
 from orders.catalogue_cache import catalogue_variants
-from orders.events import Actor, event_build
+from orders.events import Actor, address_changed_event, events_record, lines_changed_event, requests_changed_event
 from orders.exceptions import InvalidInput, OrderNotEditable
-from orders.models import Order, OrderEvent, OrderEventType, OrderLine
+from orders.models import Order, OrderEvent, OrderLine
 from orders.pricing import payment_reconcile, totals_refresh
 from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed, siblings_recheck_later
@@ -63,13 +63,13 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
 
     address_diff = _apply_address(order, changes.address)
     if address_diff:
-        events.append(event_build(order=order, type=OrderEventType.ADDRESS_CHANGED, actor=actor, **address_diff))
+        events.append(address_changed_event(order=order, actor=actor, **address_diff))
     line_diff = _apply_lines(lines, changes.lines, storefront_id=order.storefront_id)
     if line_diff:
-        events.append(event_build(order=order, type=OrderEventType.LINES_CHANGED, actor=actor, lines=line_diff))
+        events.append(lines_changed_event(order=order, actor=actor, lines=line_diff))
     request_diff = _apply_requests(order, changes)
     if request_diff:
-        events.append(event_build(order=order, type=OrderEventType.REQUESTS_CHANGED, actor=actor, **request_diff))
+        events.append(requests_changed_event(order=order, actor=actor, **request_diff))
     if not events:
         return order
 
@@ -81,7 +81,7 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
         )
     order.version += 1
     order.save()
-    OrderEvent.objects.bulk_create(events)
+    events_record(*events)
     order_changed(order=order, actor=actor, lines=lines)
     if address_diff:
         _flag_address_change(order, address_diff["fields"], actor)

@@ -14,14 +14,12 @@ from orders.addresses import Address
 from orders.catalogue_cache import catalogue_variants
 from orders.checks import Finding, checks_run
 from orders.checks.snapshot import order_snapshot
-from orders.events import Actor, event_build
+from orders.events import Actor, events_record, received_event
 from orders.exceptions import ExternalIdConflict
 from orders.models import (
     CheckResult,
     Customer,
     Order,
-    OrderEvent,
-    OrderEventType,
     OrderLine,
     OrderStatus,
     PaymentStatus,
@@ -216,20 +214,15 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     checks = intake_findings_store(order=order, findings=findings)
     # The arrival is one change, so one event: the order as received, the status it entered the
     # queue with, the checks it raised and the flags it got (later changes each have their own).
-    events = [
-        event_build(
+    events = events_record(
+        received_event(
             order=order,
-            type=OrderEventType.RECEIVED,
             actor=actor,
-            external_id=order.external_id,
             totals=order_totals(order).as_strings(),
-            before=OrderStatus.RECEIVED,
-            after=OrderStatus.PENDING_CONFIRMATION,
             checks=[f.code for f in findings],
             flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
         )
-    ]
-    OrderEvent.objects.bulk_create(events)
+    )
     order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)
     order_after_intake(order=order, snapshot=snapshot, findings=findings, actor=actor, config=config)
     if order.status != OrderStatus.PENDING_CONFIRMATION:

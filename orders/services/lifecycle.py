@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from orders.events import Actor, event_record
+from orders.events import Actor, events_record, transition_event
 from orders.exceptions import InvalidTransition
 from orders.models import ALLOWED_TRANSITIONS, Order, OrderEventType, OrderStatus
 
@@ -71,4 +71,4 @@ def order_transition(
     order.status = to
     order.version += 1
     order.save(update_fields=["status", "version", "updated_at", *also_save])
-    event_record(order=order, type=event_type, actor=actor, before=before, after=str(to), **data)
+    events_record(transition_event(order=order, type=event_type, actor=actor, before=before, after=str(to), **data))

@@ -28,14 +28,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from orders.events import Actor, event_build
+from orders.events import Actor, events_record, merged_event, transition_event
 from orders.exceptions import MergeRefused, NotFound
 from orders.models import (
     SHIPPED_STATUSES,
     CheckResult,
     CheckStatus,
     Order,
-    OrderEvent,
     OrderEventType,
     OrderLine,
     OrderMerge,
@@ -313,32 +312,28 @@ def orders_merge(
         line.order = primary
     OrderLine.objects.bulk_create(lines)
     quote = order_shipping_quote(primary, config=shop_config())
-    OrderEvent.objects.bulk_create(
-        [
-            event_build(
-                order=primary,
-                type=OrderEventType.MERGED,
-                actor=actor,
-                orders=[
-                    {"id": o.pk, "external_id": o.external_id, "totals": order_totals(o).as_strings()}
-                    for o in originals
-                ],
-                totals=order_totals(primary).as_strings(),
-                shipping={
-                    "rules_fee": str(quote.fee),
-                    "charged": str(primary.shipping_fee),
-                    "charged_before": str(sum((o.shipping_fee for o in originals), ZERO)),
-                },
-                reason=reason,
-            ),
-            event_build(
-                order=primary,
-                type=OrderEventType.STATUS_CHANGED,
-                actor=actor,
-                before=OrderStatus.RECEIVED,
-                after=OrderStatus.PENDING_CONFIRMATION,
-            ),
-        ]
+    events_record(
+        merged_event(
+            order=primary,
+            actor=actor,
+            orders=[
+                {"id": o.pk, "external_id": o.external_id, "totals": order_totals(o).as_strings()} for o in originals
+            ],
+            totals=order_totals(primary).as_strings(),
+            shipping={
+                "rules_fee": str(quote.fee),
+                "charged": str(primary.shipping_fee),
+                "charged_before": str(sum((o.shipping_fee for o in originals), ZERO)),
+            },
+            reason=reason,
+        ),
+        transition_event(
+            order=primary,
+            type=OrderEventType.STATUS_CHANGED,
+            actor=actor,
+            before=OrderStatus.RECEIVED,
+            after=OrderStatus.PENDING_CONFIRMATION,
+        ),
     )
     states = [_original_merge(order=o, primary=primary, actor=actor, reason=reason) for o in originals]
     OrderMerge.objects.create(primary=primary, originals=states, reason=reason, created_by=actor.user)

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orders.events import Actor, event_record
+from orders.events import Actor, events_record, price_adjusted_event, shipping_adjusted_event
 from orders.exceptions import InvalidInput, OrderNotEditable
-from orders.models import Order, OrderEventType, OrderLine, PriceEdit, PriceEditKind
+from orders.models import Order, OrderLine, PriceEdit, PriceEditKind
 from orders.money import quantize
 from orders.pricing import (
     PriceChange,
@@ -101,9 +101,9 @@ def _record(
     before: Totals,
     refund_due_before: Decimal,
     line: OrderLine | None = None,
-    **event_data: object,
 ) -> PriceEdit:
-    """Store the edit as its own row and as one event (before → after), bump the version, save."""
+    """Store the edit as its own row (before → after), bump the version, save. The caller records
+    the edit's event."""
     order.version += 1
     order.save()
     after = order_totals(order)
@@ -120,21 +120,6 @@ def _record(
         refund_due_after=order.refund_due,
         actor=actor.user,
         actor_label=actor.label,
-    )
-    event_record(
-        order=order,
-        type=OrderEventType.SHIPPING_ADJUSTED if kind == PriceEditKind.SHIPPING_FEE else OrderEventType.PRICE_ADJUSTED,
-        actor=actor,
-        price_edit=edit.pk,
-        kind=str(kind),
-        value=str(value),
-        applied=str(applied),
-        reason=reason,
-        before=before.as_strings(),
-        after=after.as_strings(),
-        refund_due={"before": str(refund_due_before), "after": str(order.refund_due)},
-        **({"line": {"id": line.pk, "position": line.position, "sku": line.sku}} if line is not None else {}),
-        **event_data,
     )
     return edit
 
@@ -159,7 +144,7 @@ def order_adjust_price(
         OrderLine.objects.bulk_update([line], ["adjustment", "line_total"])
     kind = _price_edit_kind(change)
     value = quantize(change.amount if change.amount is not None else change.percent)
-    _record(
+    edit = _record(
         order=order,
         kind=kind,
         value=value,
@@ -170,6 +155,7 @@ def order_adjust_price(
         refund_due_before=refund_due_before,
         line=line,
     )
+    events_record(price_adjusted_event(edit=edit, actor=actor))
     order_changed(order=order, actor=actor, lines=lines)
     return order
 
@@ -189,7 +175,7 @@ def order_adjust_shipping(
     before, refund_due_before = order_totals(order), order.refund_due
     shipping_fee_apply(order=order, lines=lines, fee=fee)
     quote = order_shipping_quote(order, config=shop_config())
-    _record(
+    edit = _record(
         order=order,
         kind=PriceEditKind.SHIPPING_FEE,
         value=fee,
@@ -198,7 +184,7 @@ def order_adjust_shipping(
         actor=actor,
         before=before,
         refund_due_before=refund_due_before,
-        rules_fee=str(quote.fee),
     )
+    events_record(shipping_adjusted_event(edit=edit, actor=actor, rules_fee=quote.fee))
     order_changed(order=order, actor=actor, lines=lines)
     return order

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.events import Actor, event_record
+from orders.events import Actor, courier_overridden_event, events_record, tracking_corrected_event
 from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefused
 from orders.messaging.queue import return_reminder_schedule
 from orders.models import SHIPPED_STATUSES, Order, OrderEventType, OrderStatus
@@ -103,13 +103,10 @@ def order_ship(
     order.tracking_number = number
     order.shipped_at = timezone.now()
     if broken_promise or not facts.in_use:
-        event_record(
-            order=order,
-            type=OrderEventType.COURIER_OVERRIDDEN,
-            actor=actor,
-            promised=promised,
-            courier=facts.code,
-            reason=override_reason,
+        events_record(
+            courier_overridden_event(
+                order=order, actor=actor, promised=promised, courier=facts.code, reason=override_reason
+            )
         )
     order_transition(
         order=order,
@@ -148,13 +145,14 @@ def order_tracking_correct(
     order.shipped_courier, order.tracking_number = facts.code, number
     order.version += 1
     order.save(update_fields=["shipped_courier", "tracking_number", "version", "updated_at"])
-    event_record(
-        order=order,
-        type=OrderEventType.TRACKING_CORRECTED,
-        actor=actor,
-        before=before,
-        after={"courier": facts.code, "tracking_number": number},
-        reason=reason,
+    events_record(
+        tracking_corrected_event(
+            order=order,
+            actor=actor,
+            before=before,
+            after={"courier": facts.code, "tracking_number": number},
+            reason=reason,
+        )
     )
     return order
 

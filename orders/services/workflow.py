@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.events import Actor, event_record
+from orders.events import Actor, check_acknowledged_event, events_record
 from orders.exceptions import (
     CheckNotAcknowledgeable,
     ConfirmBlocked,
@@ -88,13 +88,8 @@ def order_check_acknowledge(
     order.open_blockers, order.open_warnings = open_counts(order.checks.all())
     order.version += 1
     order.save(update_fields=["open_blockers", "open_warnings", "version", "updated_at"])
-    event_record(
-        order=order,
-        type=OrderEventType.CHECK_ACKNOWLEDGED,
-        actor=actor,
-        code=code,
-        keys=[row.key for row in to_save],
-        note=note,
+    events_record(
+        check_acknowledged_event(order=order, actor=actor, code=code, keys=[row.key for row in to_save], note=note)
     )
     return order
 
