@@ -7,20 +7,11 @@ own id with status ``merged`` and a link to the primary; its payment (amount pai
 travels to the primary, and the state to restore is kept on the ``OrderMerge`` record. Refused
 merges say why, order by order, and change nothing.
 
-Rules (documented in the API schema):
-- at least two distinct, existing orders; each pending confirmation or confirmed (not on hold,
-  shipped, delivered, cancelled or already merged), of one customer, to one address (the same place
-  by ``Address.comparison_key``);
-- all paid or all unpaid (a mixed merge would leave part of the goods paid and part not), none refunded;
-- the same requested courier (or none), and no two different engraving or card texts: promises to the
-  buyer are never dropped or mixed up;
-- open blockers do not stop a merge: the checks run again on the primary, which cannot be confirmed
-  while they remain.
+The rules, and every refusal with its reason: ``orders.services.merge_rules``.
 """
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -29,9 +20,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from orders.events import Actor, events_record, merged_event, transition_event
-from orders.exceptions import MergeRefused, NotFound
+from orders.exceptions import NotFound
 from orders.models import (
-    SHIPPED_STATUSES,
     CheckResult,
     CheckStatus,
     Order,
@@ -50,8 +40,17 @@ from orders.pricing import (
     totals_refresh,
 )
 from orders.services.checks import order_checks_refresh
-from orders.services.lifecycle import order_transition, transition_allowed
+from orders.services.lifecycle import order_transition
 from orders.services.locking import orders_lock
+from orders.services.merge_rules import (
+    Refusal,
+    merge_refused,
+    missing_refusals,
+    not_merged_refusal,
+    order_refusals,
+    request_refusals,
+    unmerge_refusal,
+)
 from orders.services.pipeline import order_after_intake, siblings_recheck_later
 from orders.shop_config import shop_config
 from orders.text import BUYER_NOTE, REASON
@@ -59,90 +58,6 @@ from orders.text import BUYER_NOTE, REASON
 MERGEABLE_HINT = "order.mergeable"
 # What a merge changes on an original (besides its status, link and version) and an unmerge restores.
 MOVED_MONEY = ("amount_paid", "refund_due")
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why one order (or the request as a whole, ``order`` None) cannot be merged or unmerged."""
-
-    order: int | None
-    code: str
-    message: str
-
-
-def _refused(refusals: list[Refusal]) -> MergeRefused:
-    messages = [refusal.message for refusal in refusals]
-    return MergeRefused(
-        " ".join(messages), fields={"order_ids": messages}, data={"refusals": [asdict(r) for r in refusals]}
-    )
-
-
-def _request_refusals(order_ids: Sequence[int]) -> list[Refusal]:
-    refusals = []
-    if len(set(order_ids)) < 2:
-        refusals.append(Refusal(None, "too_few", _("Choose at least two different orders to merge.")))
-    counts = Counter(order_ids)
-    refusals.extend(
-        Refusal(order_id, "duplicate", _("Order %s is listed more than once.") % order_id)
-        for order_id in sorted(order_id for order_id, count in counts.items() if count > 1)
-    )
-    return refusals
-
-
-def _status_refusal(order: Order) -> Refusal | None:
-    name = order.external_id
-    if order.status == OrderStatus.ON_HOLD:
-        return Refusal(order.pk, "on_hold", _("Order %s is on hold: release it first.") % name)
-    if order.status in SHIPPED_STATUSES:
-        return Refusal(order.pk, "shipped", _("Order %s has already shipped.") % name)
-    if order.status == OrderStatus.CANCELLED:
-        return Refusal(order.pk, "cancelled", _("Order %s is cancelled.") % name)
-    if order.status == OrderStatus.MERGED:
-        return Refusal(order.pk, "merged", _("Order %s is already merged into another order.") % name)
-    if not transition_allowed(order.status, OrderStatus.MERGED):
-        return Refusal(order.pk, "status", _("Order %s cannot be merged in its current status.") % name)
-    return None
-
-
-def _conflicting_texts(orders: list[Order], field: str) -> list[Order]:
-    """The orders whose non-empty ``field`` differs from the first non-empty one."""
-    texts = [getattr(order, field) for order in orders if getattr(order, field)]
-    return [order for order in orders if getattr(order, field) and getattr(order, field) != texts[0]]
-
-
-def _order_refusals(orders: list[Order]) -> list[Refusal]:
-    first = orders[0]
-    place = first.shipping_address.comparison_key()
-    refusals = []
-    for order in orders:
-        name = order.external_id
-        status = _status_refusal(order)
-        if status is not None:
-            refusals.append(status)
-        if order.customer_id != first.customer_id:
-            refusals.append(Refusal(order.pk, "other_customer", _("Order %s belongs to another customer.") % name))
-        elif order.shipping_address.comparison_key() != place:
-            refusals.append(Refusal(order.pk, "other_address", _("Order %s ships to another address.") % name))
-        if order.payment_status == PaymentStatus.REFUNDED:
-            refusals.append(Refusal(order.pk, "refunded", _("Order %s has been refunded.") % name))
-        elif order.payment_status != first.payment_status:
-            refusals.append(
-                Refusal(
-                    order.pk,
-                    "payment_differs",
-                    _("Order %s is paid and another is not: merge only orders paid alike.") % name,
-                )
-            )
-        if order.requested_courier != first.requested_courier:
-            refusals.append(Refusal(order.pk, "courier_differs", _("Order %s asks for another courier.") % name))
-    for field, code, message in (
-        ("engraving_text", "engraving_differs", _("Order %s asks for another engraving text.")),
-        ("card_message", "card_message_differs", _("Order %s asks for another card message.")),
-    ):
-        refusals.extend(
-            Refusal(order.pk, code, message % order.external_id) for order in _conflicting_texts(orders, field)
-        )
-    return refusals
 
 
 def _merged_external_id(first: Order) -> str:
@@ -263,15 +178,10 @@ class MergePlan:
 def merge_plan(*, order_ids: Sequence[int], orders: Mapping[int, Order]) -> MergePlan:
     """Every rule of a merge, applied to ``orders`` (id → order, as loaded or locked by the caller)
     without saving anything: ``orders_merge`` carries the plan out, the admin shows it first."""
-    refusals = _request_refusals(order_ids)
-    refusals.extend(
-        Refusal(order_id, "not_found", _("Order %s does not exist.") % order_id)
-        for order_id in dict.fromkeys(order_ids)
-        if order_id not in orders
-    )
+    refusals = request_refusals(order_ids) + missing_refusals(order_ids, orders)
     originals = [orders[order_id] for order_id in sorted(orders)]
     if originals:
-        refusals.extend(_order_refusals(originals))
+        refusals.extend(order_refusals(originals))
     if refusals:
         return MergePlan(originals, refusals, None, [])
     lines = _copied_lines(originals)
@@ -298,13 +208,13 @@ def orders_merge(
     any order changed since the caller looked. Refusals raise ``MergeRefused`` with every reason."""
     reason = REASON.optional(reason)
     # A malformed request is refused before any lock is taken.
-    refusals = _request_refusals(order_ids)
+    refusals = request_refusals(order_ids)
     if refusals:
-        raise _refused(refusals)
+        raise merge_refused(refusals)
     locked = orders_lock(order_ids=order_ids, expected_versions=expected_versions)
     plan = merge_plan(order_ids=order_ids, orders=locked)
     if plan.refusals:
-        raise _refused(plan.refusals)
+        raise merge_refused(plan.refusals)
 
     originals, primary, lines = plan.originals, plan.primary, plan.lines
     primary.save(force_insert=True)
@@ -345,26 +255,6 @@ def orders_merge(
     return primary
 
 
-def _unmerge_refusal(primary: Order) -> Refusal | None:
-    if primary.status == OrderStatus.MERGED:
-        return Refusal(
-            primary.pk,
-            "merged",
-            _("Order %s is itself merged into another order: unmerge that one first.") % primary.external_id,
-        )
-    if primary.status in SHIPPED_STATUSES:
-        return Refusal(
-            primary.pk,
-            "shipped",
-            _("Order %s has already shipped: it can no longer be unmerged.") % primary.external_id,
-        )
-    if not transition_allowed(primary.status, OrderStatus.CANCELLED):
-        return Refusal(
-            primary.pk, "status", _("Order %s cannot be unmerged in its current status.") % primary.external_id
-        )
-    return None
-
-
 def _original_restore(*, order: Order, state: dict, primary: Order, actor: Actor, reason: str) -> None:
     fields = state["fields"]
     for name in MOVED_MONEY:
@@ -399,21 +289,15 @@ def order_unmerge(*, order_id: int, actor: Actor, reason: str = "", expected_ver
     if record is None:
         if not Order.objects.filter(pk=order_id).exists():
             raise NotFound()
-        raise _refused(
-            [Refusal(order_id, "not_merged", _("Order %s is not an active merge of other orders.") % order_id)]
-        )
+        raise merge_refused([not_merged_refusal(order_id)])
     versions = {order_id: expected_version} if expected_version is not None else None
     locked = orders_lock(order_ids=[order_id, *record.original_ids], expected_versions=versions)
     # Another unmerge may have finished while this one waited for the locks.
     record = OrderMerge.objects.get(pk=record.pk)
     primary = locked[order_id]
-    refusal = (
-        _unmerge_refusal(primary)
-        if record.unmerged_at is None
-        else Refusal(order_id, "not_merged", _("Order %s is not an active merge of other orders.") % order_id)
-    )
+    refusal = unmerge_refusal(primary) if record.unmerged_at is None else not_merged_refusal(order_id)
     if refusal is not None:
-        raise _refused([refusal])
+        raise merge_refused([refusal])
 
     for state in record.originals:
         _original_restore(order=locked[state["order"]], state=state, primary=primary, actor=actor, reason=reason)
