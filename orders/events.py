@@ -72,12 +72,6 @@ def events_record(*events: OrderEvent) -> list[OrderEvent]:
     return OrderEvent.objects.bulk_create(events)
 
 
-def event_record(*, order: Order, type: OrderEventType, actor: Actor, **data: object) -> OrderEvent:
-    """Untyped, for ``orders.messaging.services`` until its split lands; it then uses the factories
-    below and this goes."""
-    return events_record(_event(order, type, actor, data))[0]
-
-
 def transition_event(
     *, order: Order, type: OrderEventType, actor: Actor, before: str, after: str, **data: object
 ) -> OrderEvent:
@@ -228,11 +222,16 @@ def _message_data(message: Message) -> dict[str, object]:
     return {"message": message.pk, "kind": str(message.kind), "channel": message.channel}
 
 
-def message_queued_event(*, message: Message, actor: Actor) -> OrderEvent:
-    """A message in the outbox, due at its time (with the agent's reason for a resend)."""
-    data = {**_message_data(message), "due_at": message.due_at.isoformat()}
-    if message.reason:
-        data["reason"] = message.reason
+def message_queued_event(*, message: Message, actor: Actor, retry: bool = False) -> OrderEvent:
+    """A message in the outbox, due at its time (with the agent's reason for a resend); or, with
+    ``retry``, a failed one an agent sends again."""
+    data = _message_data(message)
+    if retry:
+        data["retry"] = True
+    else:
+        data["due_at"] = message.due_at.isoformat()
+        if message.reason:
+            data["reason"] = message.reason
     return _event(message.order_id, OrderEventType.MESSAGE_QUEUED, actor, data)
 
 

@@ -1,11 +1,10 @@
 """Queueing buyer messages: outbox rows, written in the transaction of the change that calls for them.
 
 Owns the confirmation (``confirmation_message_queue``), the return-policy reminder
-(``return_reminder_schedule``), an agent's resend and retry, the event of a message
-(``message_event_record``) and the publication of send tasks after the commit
-(``message_sends_publish``). Sending one message is ``orders.messaging.send``; the drain of due
-reminders and the sweep of lost sends are ``orders.messaging.periodic``. Both build on this module,
-never the other way round.
+(``return_reminder_schedule``), an agent's resend and retry, and the publication of send tasks after
+the commit (``message_sends_publish``); a message's events come from ``orders.events``. Sending one
+message is ``orders.messaging.send``; the drain of due reminders and the sweep of lost sends are
+``orders.messaging.periodic``. Both build on this module, never the other way round.
 
 * **Queued with the change.** ``confirmation_message_queue`` writes the row inside the transaction
   that confirms the order and publishes the send task with ``transaction.on_commit``: a rollback
@@ -26,35 +25,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.events import Actor, event_record
+from orders.events import Actor, events_record, message_failed_event, message_queued_event
 from orders.exceptions import InvalidInput, MessageRefused, NotFound
 from orders.messaging.channels import message_route
 from orders.messaging.links import buyer_link_issue, buyer_link_url
 from orders.messaging.models import Message, MessageKind, MessageStatus, MessageTemplate
 from orders.messaging.policies import LinePolicy, order_lines_with_policies, reminder_due_at
 from orders.messaging.rendering import Rendered, confirmation_render, message_language, reminder_render
-from orders.models import Order, OrderEvent, OrderEventType
+from orders.models import Order
 from orders.services.locking import order_lock
 from orders.shop_config import shop_config
 from orders.tasks.messaging import message_send
 from orders.text import REASON
-
-
-def message_event_data(message: Message, **data: object) -> dict[str, object]:
-    """The data of a message's event: which message, its kind and channel, and ``data``."""
-    return {"message": message.pk, "kind": message.kind, "channel": message.channel, **data}
-
-
-def message_event_record(message: Message, type_: OrderEventType, actor: Actor, **data: object) -> None:
-    """Record an event of ``message`` in its order's history."""
-    # By the order's id: the claimed row does not carry its order, and the event needs no more.
-    OrderEvent.objects.create(
-        order_id=message.order_id,
-        type=type_,
-        actor=actor.user,
-        actor_label=actor.label,
-        data=message_event_data(message, **data),
-    )
 
 
 def message_sends_publish(message_ids: Iterable[int]) -> None:
@@ -114,16 +96,10 @@ def _message_create(
         if existing is None:
             raise
         return existing, False
-    event_record(
-        order=order,
-        type=OrderEventType.MESSAGE_QUEUED if route else OrderEventType.MESSAGE_FAILED,
-        actor=actor,
-        message=message.pk,
-        kind=str(kind),
-        channel=message.channel,
-        due_at=due_at.isoformat(),
-        **({"reason": reason} if reason else {}),
-        **({} if route else {"error": message.last_error}),
+    events_record(
+        message_queued_event(message=message, actor=actor)
+        if route
+        else message_failed_event(message=message, actor=actor, error=message.last_error, queued=True)
     )
     if publish:
         message_sends_publish([message.pk])
@@ -259,6 +235,6 @@ def message_retry(*, message_id: int, actor: Actor) -> Message:
             "updated_at",
         ]
     )
-    message_event_record(message, OrderEventType.MESSAGE_QUEUED, actor, retry=True)
+    events_record(message_queued_event(message=message, actor=actor, retry=True))
     message_sends_publish([message.pk])
     return message

@@ -31,11 +31,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from orders.events import Actor
+from orders.events import Actor, events_record, message_failed_event, message_sent_event
 from orders.messaging.channels import PermanentSendError, channel_get
 from orders.messaging.models import Message, MessageStatus
-from orders.messaging.queue import message_event_data, message_event_record
-from orders.models import OrderEvent, OrderEventType
+from orders.models import OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def _message_sent(message: Message) -> None:
     PostgreSQL the mark and the event are one statement (the UPDATE feeds the INSERT), one round trip
     instead of four (BEGIN, UPDATE, INSERT, COMMIT) on the path every message takes."""
     now = timezone.now()
-    data = message_event_data(message, attempts=message.attempts)
+    event = message_sent_event(message=message, actor=Actor.system())
     if connection.vendor == "postgresql":
         message_table = connection.ops.quote_name(Message._meta.db_table)
         event_table = connection.ops.quote_name(OrderEvent._meta.db_table)
@@ -143,16 +142,17 @@ def _message_sent(message: Message) -> None:
                 f"WITH sent AS (UPDATE {message_table} SET status = %s, sent_at = %s, lease_until = NULL,"  # noqa: S608
                 " last_error = '', updated_at = %s WHERE id = %s AND status = %s RETURNING order_id)"
                 f" INSERT INTO {event_table} (order_id, type, data, actor_id, actor_label, created_at)"
-                " SELECT order_id, %s, %s::jsonb, NULL, %s, %s FROM sent",
+                " SELECT order_id, %s, %s::jsonb, %s, %s, %s FROM sent",
                 [
                     MessageStatus.SENT.value,
                     now,
                     now,
                     message.pk,
                     MessageStatus.SENDING.value,
-                    OrderEventType.MESSAGE_SENT.value,
-                    json.dumps(data),
-                    Actor.system().label,
+                    event.type.value,
+                    json.dumps(event.data),
+                    event.actor_id,
+                    event.actor_label,
                     now,
                 ],
             )
@@ -162,7 +162,7 @@ def _message_sent(message: Message) -> None:
             status=MessageStatus.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
         )
         if updated:
-            message_event_record(message, OrderEventType.MESSAGE_SENT, Actor.system(), attempts=message.attempts)
+            events_record(event)
 
 
 @transaction.atomic
@@ -174,6 +174,4 @@ def message_fail(message: Message, error: str) -> None:
     )
     if updated:
         logger.error("message %s failed after %s attempt(s): %s", message.pk, message.attempts, error)
-        message_event_record(
-            message, OrderEventType.MESSAGE_FAILED, Actor.system(), attempts=message.attempts, error=error[:200]
-        )
+        events_record(message_failed_event(message=message, actor=Actor.system(), error=error[:200]))
