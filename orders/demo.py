@@ -307,6 +307,22 @@ ORDERS: list[tuple[str, str, dict]] = [
             "special_requests": {"courier": "JD"},
         },
     ),
+    (
+        "运费低于店铺规则",
+        "liu",
+        {
+            "shipping_address": {
+                **LIU_HOME,
+                "province": "黑龙江省",
+                "city": "哈尔滨市",
+                "district": "南岗区",
+                "street": "西大直街92号",
+                "postcode": "150001",
+            },
+            "lines": [_line("TEE-RED-M")],
+            "shipping_fee": "0.00",
+        },
+    ),
     ("干净的订单", "zhou", {"shipping_address": ZHOU_HOME, "lines": [_line("SHIRT-BLUE-L")], "shipping_fee": "0.00"}),
     (
         "备注里写了要求",

@@ -132,7 +132,7 @@ def order_payload(**overrides: Any) -> dict:
         },
         "shipping_address": SHANGHAI_HOME,
         "lines": [{"sku": "TEE-RED-M", "size": "M", "colour": "红色", "quantity": 1, "unit_price": "99.00"}],
-        "shipping_fee": "10.00",
+        "shipping_fee": "6.00",  # the shop's rule for Shanghai (API.md's example charges 10.00: above the rule)
         "buyer_note": "请尽快发货",
     }
     return deep_merge(base, overrides)

@@ -212,6 +212,20 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "request.card_message": _card,
     "request.in_note": _in_note,
     "request.note_conflict": _note_conflict,
+    "shipping.fee_below_rule": lambda d: (
+        _(
+            "The shipping fee charged (%(charged)s) is %(difference)s below the shop's rule for %(province)s "
+            "(%(expected)s). Ask the buyer to pay the difference, or keep the fee with a reason (shipping edit)."
+        )
+        % d
+    ),
+    "shipping.fee_above_rule": lambda d: (
+        _(
+            "The shipping fee charged (%(charged)s) is %(difference)s above the shop's rule for %(province)s "
+            "(%(expected)s). Lower it with the shipping edit (a paid order gets the difference refunded)."
+        )
+        % d
+    ),
 }
 
 
@@ -241,6 +255,8 @@ TITLES = {
     "request.card_message": gettext_lazy("Card message"),
     "request.in_note": gettext_lazy("Request in the note"),
     "request.note_conflict": gettext_lazy("Note contradicts the request"),
+    "shipping.fee_below_rule": gettext_lazy("Shipping fee below the rules"),
+    "shipping.fee_above_rule": gettext_lazy("Shipping fee above the rules"),
 }
 
 

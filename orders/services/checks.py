@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from orders.checks import Finding, checks_run
 from orders.checks.snapshot import order_snapshot
-from orders.events import Actor, checks_run_event, events_record
+from orders.events import Actor, check_acknowledged_event, checks_run_event, events_record
 from orders.models import CheckResult, CheckStatus, Order, OrderLine, Severity
 from orders.shop_config import ShopConfig
 
@@ -99,6 +99,26 @@ def order_checks_refresh(
     if diff.changed:
         events_record(checks_run_event(order=order, actor=actor, opened=diff.opened, resolved=diff.resolved))
     return diff
+
+
+def checks_acknowledge(*, order: Order, code: str, rows: Sequence[CheckResult], actor: Actor, note: str) -> int:
+    """Mark the open warnings among ``rows`` (all of ``code``) acknowledged by ``actor`` with ``note``,
+    bump the order's version and record one event. The caller holds the order's lock. Returns how
+    many rows changed (none: nothing is written)."""
+    to_save = [row for row in rows if row.status == CheckStatus.OPEN and row.severity != Severity.BLOCKER]
+    if not to_save:
+        return 0
+    now = timezone.now()
+    for row in to_save:
+        row.status, row.resolved_by, row.resolved_at, row.note = CheckStatus.ACKNOWLEDGED, actor.user, now, note
+    CheckResult.objects.bulk_update(to_save, ["status", "resolved_by", "resolved_at", "note"])
+    order.open_blockers, order.open_warnings = open_counts(order.checks.all())
+    order.version += 1
+    order.save(update_fields=["open_blockers", "open_warnings", "version", "updated_at"])
+    events_record(
+        check_acknowledged_event(order=order, actor=actor, code=code, keys=[row.key for row in to_save], note=note)
+    )
+    return len(to_save)
 
 
 def _reconcile(row: CheckResult, finding: Finding) -> bool:

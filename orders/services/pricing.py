@@ -28,10 +28,14 @@ from orders.pricing import (
     price_change_apply,
     totals_refresh,
 )
+from orders.services.checks import checks_acknowledge
 from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed
 from orders.shop_config import shop_config
 from orders.text import REASON
+
+# The checks of the fee against the rules (orders.checks.shipping), settled by a deliberate shipping edit.
+FEE_RULE_CODES = ("shipping.fee_below_rule", "shipping.fee_above_rule")
 
 UNLIMITED_DISCOUNT = "orders.unlimited_discount"
 
@@ -187,4 +191,9 @@ def order_adjust_shipping(
     )
     events_record(shipping_adjusted_event(edit=edit, actor=actor, rules_fee=quote.fee))
     order_changed(order=order, actor=actor, lines=lines)
+    # A fee the agent sets on purpose, against the rules, is the agent's decision: its reason is the
+    # acknowledgement (the rules' fee is in the edit's event beside it).
+    for code in FEE_RULE_CODES:
+        rows = [row for row in order.checks.all() if row.code == code]
+        checks_acknowledge(order=order, code=code, rows=rows, actor=actor, note=reason)
     return order

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.events import Actor, check_acknowledged_event, events_record
+from orders.events import Actor
 from orders.exceptions import (
     CheckNotAcknowledgeable,
     ConfirmBlocked,
@@ -16,8 +16,8 @@ from orders.exceptions import (
     OrderNotEditable,
 )
 from orders.messaging.queue import confirmation_message_queue
-from orders.models import EDITABLE_STATUSES, CheckResult, CheckStatus, Order, OrderEventType, OrderStatus, Severity
-from orders.services.checks import open_counts
+from orders.models import EDITABLE_STATUSES, CheckStatus, Order, OrderEventType, OrderStatus, Severity
+from orders.services.checks import checks_acknowledge
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed, siblings_recheck_later
@@ -78,19 +78,9 @@ def order_check_acknowledge(
         raise CheckNotAcknowledgeable(
             _("%s is a blocker: fix its cause (the address, the lines or the request) instead.") % code
         )
-    now = timezone.now()
-    to_save = [row for row in rows if row.status == CheckStatus.OPEN]
-    if not to_save:
+    if not any(row.status == CheckStatus.OPEN for row in rows):
         raise CheckNotAcknowledgeable(_("%s is already acknowledged.") % code)
-    for row in to_save:
-        row.status, row.resolved_by, row.resolved_at, row.note = CheckStatus.ACKNOWLEDGED, actor.user, now, note
-    CheckResult.objects.bulk_update(to_save, ["status", "resolved_by", "resolved_at", "note"])
-    order.open_blockers, order.open_warnings = open_counts(order.checks.all())
-    order.version += 1
-    order.save(update_fields=["open_blockers", "open_warnings", "version", "updated_at"])
-    events_record(
-        check_acknowledged_event(order=order, actor=actor, code=code, keys=[row.key for row in to_save], note=note)
-    )
+    checks_acknowledge(order=order, code=code, rows=rows, actor=actor, note=note)
     return order
 
 

@@ -11,6 +11,13 @@ def create_order(api, **overrides) -> dict:
     return response.json()
 
 
+def create_flat_fee_order(api, **overrides) -> dict:
+    """An order from a storefront that charges a flat 10.00 shipping, as API.md's example does: 99.00 of
+    goods + 10.00 = 109.00, 4.00 above the Shanghai rule (``shipping.fee_above_rule``). The money tests
+    of edits and merges count in these round figures."""
+    return create_order(api, **{"shipping_fee": "10.00", **overrides})
+
+
 def create_confirmed_order(api, agent_api, **overrides) -> dict:
     """Create an order, acknowledge its warnings as an agent and confirm it (all over REST)."""
     order = create_order(api, **overrides)

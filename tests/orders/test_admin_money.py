@@ -15,7 +15,7 @@ from orders.models import Order, OrderEvent, OrderMerge, OrderStatus, PriceEdit
 from orders.pricing import PriceChange, order_totals
 from orders.services.merge import orders_merge
 from orders.services.pricing import order_adjust_price
-from tests.orders.helpers import create_order
+from tests.orders.helpers import create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +117,15 @@ def edits_by(order_id: int) -> list[tuple[str, str]]:
 
 
 def test_an_agents_day_of_edits_in_the_admin(agent_client, agent, api, catalogue):
-    five_off = create_order(api)
-    percent = create_order(api, customer={"external_id": "buyer-2"}, lines=[{**TEE, "quantity": 2}])
-    free_shipping = create_order(api, customer={"external_id": "buyer-3"}, payment_status="unpaid")
-    first = create_order(api, customer={"external_id": "buyer-4"}, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
-    second = create_order(api, customer={"external_id": "buyer-4"}, lines=[{"sku": "SHOE-WHITE-42", "quantity": 1}])
+    five_off = create_flat_fee_order(api)
+    percent = create_flat_fee_order(api, customer={"external_id": "buyer-2"}, lines=[{**TEE, "quantity": 2}])
+    free_shipping = create_flat_fee_order(api, customer={"external_id": "buyer-3"}, payment_status="unpaid")
+    first = create_flat_fee_order(
+        api, customer={"external_id": "buyer-4"}, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}]
+    )
+    second = create_flat_fee_order(
+        api, customer={"external_id": "buyer-4"}, lines=[{"sku": "SHOE-WHITE-42", "quantity": 1}]
+    )
 
     # 5 CNY off a paid order: the buyer gets 5.00 back
     done = edit(agent_client, price_url(five_off["id"]), amount="-5.00", reason="老客户")
@@ -194,7 +198,12 @@ def test_an_agents_day_of_edits_in_the_admin(agent_client, agent, api, catalogue
     name = agent.get_username()
     assert edits_by(five_off["id"]) == [("price_adjusted", name)]
     assert edits_by(percent["id"]) == [("price_adjusted", name)]
-    assert edits_by(free_shipping["id"]) == [("shipping_adjusted", name)]
+    # the fee set below the rules on purpose: the edit's reason acknowledges shipping.fee_below_rule
+    assert edits_by(free_shipping["id"]) == [
+        ("shipping_adjusted", name),
+        ("checks_run", name),
+        ("check_acknowledged", name),
+    ]
     assert edits_by(first["id"]) == edits_by(second["id"]) == [("merged", name), ("unmerged", name)]
     assert edits_by(primary.pk) == [("merged", name), ("status_changed", name), ("unmerged", name)]
     assert list(PriceEdit.objects.order_by("id").values_list("reason", "actor")) == [
@@ -206,7 +215,7 @@ def test_an_agents_day_of_edits_in_the_admin(agent_client, agent, api, catalogue
 
 
 def test_the_order_page_lists_the_price_edits_and_reads_them_in_the_timeline(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     edit(agent_client, price_url(order["id"]), amount="-5.00", reason="老客户")
     edit(agent_client, shipping_url(order["id"]), fee="0.00", reason="包邮")
 
@@ -255,7 +264,7 @@ def test_the_timeline_names_orders_and_lines_as_agents_do():
 
 
 def test_the_preview_shows_the_totals_before_and_after_and_saves_nothing(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     before = state_of_every_order()
 
     shown = preview(agent_client, price_url(order["id"]), amount="-5.00", reason="老客户")
@@ -276,14 +285,14 @@ def test_the_preview_shows_the_totals_before_and_after_and_saves_nothing(agent_c
 
 
 def test_save_is_offered_only_after_a_preview(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
 
     assert 'name="_save"' not in text_of(agent_client.get(price_url(order["id"])))
     assert 'name="_save"' not in text_of(agent_client.get(shipping_url(order["id"])))
 
 
 def test_a_line_discount_applies_to_the_chosen_line(agent_client, api, catalogue):
-    order = create_order(api, lines=[TEE, SHOE], payment_status="unpaid")
+    order = create_flat_fee_order(api, lines=[TEE, SHOE], payment_status="unpaid")
     shoe = Order.objects.get(pk=order["id"]).lines.get(sku="SHOE-WHITE-42")
 
     edit(agent_client, price_url(order["id"]), line=shoe.pk, amount="-9.00", reason="瑕疵品")
@@ -295,7 +304,7 @@ def test_a_line_discount_applies_to_the_chosen_line(agent_client, api, catalogue
 
 
 def test_values_changed_after_the_preview_are_previewed_not_saved(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     shown = preview(agent_client, price_url(order["id"]), amount="-5.00", reason="老客户")
 
     changed = save(agent_client, price_url(order["id"]), shown, amount="-3.00", reason="老客户")
@@ -308,7 +317,7 @@ def test_values_changed_after_the_preview_are_previewed_not_saved(agent_client, 
 
 
 def test_a_save_over_a_newer_version_is_refused_and_changes_nothing(agent_client, supervisor, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     shown = preview(agent_client, price_url(order["id"]), amount="-5.00", reason="老客户")
     # meanwhile a supervisor takes 1.00 off
     order_adjust_price(
@@ -329,7 +338,7 @@ def test_a_save_over_a_newer_version_is_refused_and_changes_nothing(agent_client
 
 
 def test_a_preview_of_a_changed_order_says_so(agent_client, supervisor, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     version = agent_client.get(price_url(order["id"])).context["version"]
     order_adjust_price(
         order_id=order["id"], change=PriceChange(amount=Decimal("-1.00")), reason="x", actor=Actor(user=supervisor)
@@ -344,7 +353,7 @@ def test_a_preview_of_a_changed_order_says_so(agent_client, supervisor, api, cat
 
 
 def test_the_page_shows_the_discount_the_agent_may_still_give(agent_client, supervisor_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
 
     assert "9.90 CNY remains" in text_of(agent_client.get(price_url(order["id"])))
     edit(agent_client, price_url(order["id"]), amount="-5.00", reason="老客户")
@@ -354,7 +363,7 @@ def test_the_page_shows_the_discount_the_agent_may_still_give(agent_client, supe
 
 
 def test_an_agent_past_the_discount_limit_gets_the_error(agent_client, supervisor_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     before = state_of_every_order()
 
     shown = preview(agent_client, price_url(order["id"]), amount="-20.00", reason="大客户")
@@ -383,7 +392,7 @@ def test_an_agent_past_the_discount_limit_gets_the_error(agent_client, superviso
     ],
 )
 def test_refused_price_edits_say_why_and_change_nothing(supervisor_client, api, catalogue, fields, message):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     before = state_of_every_order()
 
     shown = preview(supervisor_client, price_url(order["id"]), reason="r", **fields)
@@ -402,7 +411,7 @@ def test_refused_price_edits_say_why_and_change_nothing(supervisor_client, api, 
     ],
 )
 def test_the_price_form_needs_one_value_and_a_reason(agent_client, api, catalogue, fields, error):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
 
     shown = preview(agent_client, price_url(order["id"]), **fields)
 
@@ -414,7 +423,7 @@ def test_the_price_form_needs_one_value_and_a_reason(agent_client, api, catalogu
 
 
 def test_the_shipping_page_shows_the_rules_fee_beside_the_fee_charged(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
 
     page = agent_client.get(shipping_url(order["id"]))
 
@@ -423,7 +432,7 @@ def test_the_shipping_page_shows_the_rules_fee_beside_the_fee_charged(agent_clie
 
 
 def test_zeroing_the_shipping_of_a_paid_order_refunds_it(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
 
     shown = preview(agent_client, shipping_url(order["id"]), fee="0", reason="物流慢")
 
@@ -435,7 +444,7 @@ def test_zeroing_the_shipping_of_a_paid_order_refunds_it(agent_client, api, cata
 
 
 def test_a_higher_shipping_fee_on_a_paid_order_is_refused(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     before = state_of_every_order()
 
     shown = preview(agent_client, shipping_url(order["id"]), fee="12.00", reason="r")
@@ -445,7 +454,7 @@ def test_a_higher_shipping_fee_on_a_paid_order_is_refused(agent_client, api, cat
 
 
 def test_a_stale_shipping_save_is_refused(agent_client, supervisor, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     shown = preview(agent_client, shipping_url(order["id"]), fee="0", reason="包邮")
     order_adjust_price(
         order_id=order["id"], change=PriceChange(amount=Decimal("-1.00")), reason="x", actor=Actor(user=supervisor)
@@ -459,7 +468,7 @@ def test_a_stale_shipping_save_is_refused(agent_client, supervisor, api, catalog
 
 
 def test_a_shipped_order_has_no_money_buttons_and_its_pages_refuse(agent_client, api, catalogue):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     Order.objects.filter(pk=order["id"]).update(status=OrderStatus.SHIPPED)
 
     page = text_of(agent_client.get(page_url(order["id"])))
@@ -476,7 +485,7 @@ def test_a_shipped_order_has_no_money_buttons_and_its_pages_refuse(agent_client,
 @pytest.fixture
 def pair(api, catalogue) -> tuple[dict, dict]:
     """Two paid orders of one buyer to one address: 109.00 and 269.00, 10.00 shipping each."""
-    return create_order(api, lines=[TEE]), create_order(api, lines=[SHOE])
+    return create_flat_fee_order(api, lines=[TEE]), create_flat_fee_order(api, lines=[SHOE])
 
 
 def test_the_merge_preview_shows_the_primary_with_shipping_once(agent_client, pair):
@@ -503,7 +512,7 @@ def test_the_merge_preview_shows_the_primary_with_shipping_once(agent_client, pa
 
 
 def test_a_refused_merge_shows_the_reasons_and_changes_nothing(agent_client, api, pair):
-    stranger = create_order(api, customer={"external_id": "buyer-7"})
+    stranger = create_flat_fee_order(api, customer={"external_id": "buyer-7"})
     before = state_of_every_order()
 
     shown = merge_via_action(agent_client, pair[0]["id"], stranger["id"])
@@ -596,7 +605,7 @@ def test_unmerge_needs_a_reason_and_the_current_version(agent_client, agent, pai
 
 @pytest.fixture
 def merged(agent, api, catalogue) -> Order:
-    orders = [create_order(api, customer={"external_id": "buyer-9"}, lines=[line]) for line in (TEE, SHOE)]
+    orders = [create_flat_fee_order(api, customer={"external_id": "buyer-9"}, lines=[line]) for line in (TEE, SHOE)]
     return orders_merge(order_ids=[o["id"] for o in orders], actor=Actor(user=agent), reason="r")
 
 
@@ -658,8 +667,8 @@ def _queries(client: Client, call) -> int:
 
 
 def test_the_money_pages_queries_do_not_grow_with_lines(agent_client, api, catalogue):
-    small = create_order(api, customer={"external_id": "buyer-1"}, lines=[TEE])
-    big = create_order(
+    small = create_flat_fee_order(api, customer={"external_id": "buyer-1"}, lines=[TEE])
+    big = create_flat_fee_order(
         api,
         customer={"external_id": "buyer-2"},
         lines=[TEE, SHOE, {"sku": "TEE-WHITE-M", "quantity": 2}, {"sku": "EARBUDS-BLACK", "quantity": 3}],
@@ -689,8 +698,8 @@ def test_the_money_pages_queries_do_not_grow_with_lines(agent_client, api, catal
 
 
 def test_the_merge_preview_queries_do_not_grow_with_orders(agent_client, api, catalogue):
-    two = [create_order(api, customer={"external_id": "buyer-1"}, lines=[TEE]) for _ in range(2)]
-    five = [create_order(api, customer={"external_id": "buyer-2"}, lines=[TEE, SHOE]) for _ in range(5)]
+    two = [create_flat_fee_order(api, customer={"external_id": "buyer-1"}, lines=[TEE]) for _ in range(2)]
+    five = [create_flat_fee_order(api, customer={"external_id": "buyer-2"}, lines=[TEE, SHOE]) for _ in range(5)]
     agent_client.get(merge_url(*(o["id"] for o in two)))  # warm the shop settings cache
 
     few = _queries(agent_client, lambda: agent_client.get(merge_url(*(o["id"] for o in two))))
@@ -700,8 +709,8 @@ def test_the_merge_preview_queries_do_not_grow_with_orders(agent_client, api, ca
 
 
 def test_the_order_page_reads_edits_and_merges_in_bounded_queries(agent_client, agent, api, catalogue):
-    plain = create_order(api, customer={"external_id": "buyer-1"})
-    orders = [create_order(api, customer={"external_id": "buyer-2"}, lines=[line]) for line in (TEE, SHOE)]
+    plain = create_flat_fee_order(api, customer={"external_id": "buyer-1"})
+    orders = [create_flat_fee_order(api, customer={"external_id": "buyer-2"}, lines=[line]) for line in (TEE, SHOE)]
     primary = orders_merge(order_ids=[o["id"] for o in orders], actor=Actor(user=agent), reason="r")
     for amount in ("-1.00", "-2.00"):
         order_adjust_price(
@@ -734,7 +743,7 @@ def test_the_mergeable_hint_links_to_the_merge_preview(
     agent_client, api, catalogue, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):  # the second order gives the first the hint
-        first, second = create_order(api, lines=[TEE]), create_order(api, lines=[SHOE])
+        first, second = create_flat_fee_order(api, lines=[TEE]), create_flat_fee_order(api, lines=[SHOE])
 
     page = agent_client.get(page_url(first["id"]))
 

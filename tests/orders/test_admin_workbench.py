@@ -302,7 +302,8 @@ def test_a_blocker_cannot_be_acknowledged(agent_client, api, catalogue):
 
 def test_confirm_refused_with_a_blocker_then_allowed_after_fixing_the_lines(agent_client, api, catalogue, agent):
     # given a dress ordered twice while one is in stock
-    order = create_order(api, lines=[{"sku": "DRESS-RED-S", "size": "S", "colour": "红色", "quantity": 2}])
+    dresses = [{"sku": "DRESS-RED-S", "size": "S", "colour": "红色", "quantity": 2}]
+    order = create_order(api, lines=dresses, shipping_fee="0.00")  # shipped free from 108
     assert open_codes(order["id"]) == ["line.out_of_stock"]
 
     refused = workflow(agent_client, order["id"], "confirm")
@@ -389,7 +390,7 @@ def test_cancel_with_a_reason_ends_the_order(agent_client, api, catalogue):
 
 
 def test_recheck_runs_the_checks_again(agent_client, api, catalogue):
-    order = create_order(api, lines=[{"sku": "DRESS-RED-S", "quantity": 1}])
+    order = create_order(api, lines=[{"sku": "DRESS-RED-S", "quantity": 1}], shipping_fee="0.00")  # free from 108
     Variant.objects.filter(sku="DRESS-RED-S").update(stock=0)
 
     response = workflow(agent_client, order["id"], "recheck")

@@ -5,17 +5,19 @@ import json
 
 import pytest
 
-from tests.orders.helpers import act, create_order
+from tests.orders.helpers import act, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_agents_day_of_edits(agent_api, api, catalogue):
-    five_off = create_order(api)
-    percent = create_order(api, customer={"external_id": "buyer-2"}, lines=[{"sku": "TEE-RED-M", "quantity": 2}])
-    free_shipping = create_order(api, customer={"external_id": "buyer-3"}, payment_status="unpaid")
+    five_off = create_flat_fee_order(api)
+    percent = create_flat_fee_order(
+        api, customer={"external_id": "buyer-2"}, lines=[{"sku": "TEE-RED-M", "quantity": 2}]
+    )
+    free_shipping = create_flat_fee_order(api, customer={"external_id": "buyer-3"}, payment_status="unpaid")
     first, second = (
-        create_order(api, customer={"external_id": "buyer-4"}, lines=[{"sku": sku, "quantity": 1}])
+        create_flat_fee_order(api, customer={"external_id": "buyer-4"}, lines=[{"sku": sku, "quantity": 1}])
         for sku in ("TEE-WHITE-M", "SHOE-WHITE-42")
     )
 
@@ -54,7 +56,12 @@ def test_an_agents_day_of_edits(agent_api, api, catalogue):
     agent = agent_api.user.username
     assert history(five_off) == [("price_adjusted", agent)]
     assert history(percent) == [("price_adjusted", agent)]
-    assert history(free_shipping) == [("shipping_adjusted", agent)]
+    # set below the rules on purpose: the edit's reason acknowledges shipping.fee_below_rule
+    assert history(free_shipping) == [
+        ("shipping_adjusted", agent),
+        ("checks_run", agent),
+        ("check_acknowledged", agent),
+    ]
     assert history(first) == [("merged", agent), ("unmerged", agent)]
     assert [event["type"] for event in unmerged["events"]] == ["merged", "status_changed", "unmerged"]
     for order in (first, second):

@@ -11,7 +11,7 @@ from orders.models import CheckResult, Order, OrderEvent, OrderMerge
 from orders.pricing import order_totals
 from orders.services.merge import orders_merge_preview
 from tests.factories import SHANGHAI_WORK
-from tests.orders.helpers import act, codes, create_order, stored_order
+from tests.orders.helpers import act, codes, create_flat_fee_order, stored_order
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,9 @@ def state_of_every_order() -> list[tuple]:
 @pytest.fixture
 def pair(api, catalogue, django_capture_on_commit_callbacks) -> tuple[dict, dict]:
     """Two paid orders of one buyer to one address: a T-shirt (109.00) and shoes (269.00), 10.00 shipping each."""
-    first = create_order(api, lines=[TEE])
+    first = create_flat_fee_order(api, lines=[TEE])
     with django_capture_on_commit_callbacks(execute=True):
-        second = create_order(api, lines=[SHOE])
+        second = create_flat_fee_order(api, lines=[SHOE])
     return first, second
 
 
@@ -92,7 +92,9 @@ def test_the_payment_moves_and_nothing_is_counted_twice(agent_api, pair):
 
 def test_shipping_is_recomputed_once_by_the_rules_for_the_merged_goods(agent_api, api, catalogue):
     cheap = {**TEE, "unit_price": "40.00"}
-    orders = [create_order(api, lines=[cheap], shipping_fee="10.00", payment_status="unpaid") for _ in range(2)]
+    orders = [
+        create_flat_fee_order(api, lines=[cheap], shipping_fee="10.00", payment_status="unpaid") for _ in range(2)
+    ]
 
     primary = merge(agent_api, [o["id"] for o in orders]).json()
 
@@ -103,7 +105,7 @@ def test_shipping_is_recomputed_once_by_the_rules_for_the_merged_goods(agent_api
 
 def test_merging_never_charges_more_shipping_than_the_originals_together(agent_api, api, catalogue):
     cheap = {**TEE, "unit_price": "40.00"}
-    orders = [create_order(api, lines=[cheap], shipping_fee="0.00") for _ in range(2)]
+    orders = [create_flat_fee_order(api, lines=[cheap], shipping_fee="0.00") for _ in range(2)]
 
     primary = merge(agent_api, [o["id"] for o in orders]).json()
 
@@ -124,8 +126,8 @@ def test_price_edits_travel_with_the_goods(agent_api, pair):
 
 
 def test_the_primary_is_checked_afresh_and_keeps_blockers(agent_api, api, catalogue):
-    first = create_order(api, lines=[{"sku": "NOPE-1", "quantity": 1, "unit_price": "5.00"}])
-    second = create_order(api)
+    first = create_flat_fee_order(api, lines=[{"sku": "NOPE-1", "quantity": 1, "unit_price": "5.00"}])
+    second = create_flat_fee_order(api)
 
     primary = merge(agent_api, [first["id"], second["id"]]).json()
 
@@ -147,7 +149,7 @@ def test_the_mergeable_hint_clears(agent_api, api, pair, django_capture_on_commi
 def test_a_third_order_is_pointed_at_the_primary(agent_api, api, pair, django_capture_on_commit_callbacks):
     first, second = pair
     with django_capture_on_commit_callbacks(execute=True):
-        third = create_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
+        third = create_flat_fee_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
 
     with django_capture_on_commit_callbacks(execute=True):
         primary = merge(agent_api, [first["id"], second["id"]]).json()
@@ -173,7 +175,7 @@ def test_the_preview_plans_the_primary_the_merge_makes_and_saves_nothing(agent_a
 
 
 def test_the_preview_gives_every_reason_the_merge_would_refuse_with(agent_api, api, pair):
-    stranger = create_order(api, customer={"external_id": "buyer-7"})
+    stranger = create_flat_fee_order(api, customer={"external_id": "buyer-7"})
     ids = [pair[0]["id"], stranger["id"], 999999]
 
     plan = orders_merge_preview(order_ids=ids)
@@ -212,8 +214,8 @@ def test_unknown_orders_are_named(agent_api, pair):
 
 
 def test_orders_of_another_customer_or_address_are_refused(agent_api, api, pair):
-    stranger = create_order(api, customer={"external_id": "buyer-7"})
-    office = create_order(api, shipping_address=SHANGHAI_WORK)
+    stranger = create_flat_fee_order(api, customer={"external_id": "buyer-7"})
+    office = create_flat_fee_order(api, shipping_address=SHANGHAI_WORK)
     before = state_of_every_order()
 
     response = merge(agent_api, [pair[0]["id"], stranger["id"], office["id"]])
@@ -242,7 +244,7 @@ def test_orders_that_cannot_ship_together_are_refused(agent_api, pair, step, cod
 
 
 def test_an_order_merged_already_is_refused(agent_api, api, pair):
-    third = create_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
+    third = create_flat_fee_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
     merge(agent_api, [pair[0]["id"], pair[1]["id"]])
     before = state_of_every_order()
 
@@ -251,30 +253,34 @@ def test_an_order_merged_already_is_refused(agent_api, api, pair):
 
 
 def test_paid_and_unpaid_orders_are_not_merged(agent_api, api, pair):
-    unpaid = create_order(api, payment_status="unpaid")
+    unpaid = create_flat_fee_order(api, payment_status="unpaid")
 
     assert refused(merge(agent_api, [pair[0]["id"], unpaid["id"]]), (unpaid["id"], "payment_differs"))
 
 
 @pytest.fixture
 def engraved(api, catalogue) -> dict:
-    return create_order(api, lines=[{"sku": "RING-SILVER-12", "quantity": 1}], special_requests={"engraving": "LOVE"})
+    return create_flat_fee_order(
+        api, lines=[{"sku": "RING-SILVER-12", "quantity": 1}], special_requests={"engraving": "LOVE"}
+    )
 
 
 def test_another_courier_is_refused(agent_api, api, engraved):
-    courier = create_order(api, special_requests={"courier": "SF"})
+    courier = create_flat_fee_order(api, special_requests={"courier": "SF"})
 
     assert refused(merge(agent_api, [engraved["id"], courier["id"]]), (courier["id"], "courier_differs"))
 
 
 def test_two_engravings_are_never_mixed_up(agent_api, api, engraved):
-    other = create_order(api, lines=[{"sku": "RING-SILVER-12", "quantity": 1}], special_requests={"engraving": "MEI"})
+    other = create_flat_fee_order(
+        api, lines=[{"sku": "RING-SILVER-12", "quantity": 1}], special_requests={"engraving": "MEI"}
+    )
 
     assert refused(merge(agent_api, [engraved["id"], other["id"]]), (other["id"], "engraving_differs"))
 
 
 def test_the_requests_of_every_order_are_kept(agent_api, api, engraved):
-    card = create_order(api, special_requests={"card_message": "生日快乐", "gift_wrap": True})
+    card = create_flat_fee_order(api, special_requests={"card_message": "生日快乐", "gift_wrap": True})
 
     primary = merge(agent_api, [engraved["id"], card["id"]]).json()
 
@@ -322,6 +328,7 @@ def test_unmerge_restores_every_original_exactly(agent_api, pair, django_capture
     first, second = pair
     act(agent_api, first, "adjust-price", {"amount": "-5.00", "reason": "a"})
     act(agent_api, second, "checks/order.mergeable/acknowledge", {"note": "买家要分开寄"})
+    act(agent_api, second, "checks/shipping.fee_above_rule/acknowledge", {"note": "店铺统一运费 10 元"})
     act(agent_api, second, "confirm")
     before = {o["id"]: stored_order(o["id"]) for o in pair}
     primary = merge(agent_api, [first["id"], second["id"]]).json()
@@ -386,7 +393,7 @@ def test_unmerge_with_a_stale_if_match_is_412(agent_api, pair):
 
 
 def test_a_merge_of_a_merge_unmerges_from_the_outside_in(agent_api, api, pair):
-    third = create_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
+    third = create_flat_fee_order(api, lines=[{"sku": "TEE-WHITE-M", "quantity": 1}])
     inner = merge(agent_api, [o["id"] for o in pair]).json()
     outer = merge(agent_api, [inner["id"], third["id"]]).json()
     assert outer["totals"]["items"] == "457.00"
@@ -409,6 +416,7 @@ def test_unmerge_lists_price_edits_made_on_the_primary(agent_api, pair):
 
 @pytest.mark.parametrize("action", ["confirm", "release"])
 def test_a_merged_order_comes_back_only_by_unmerging(agent_api, pair, action):
+    act(agent_api, pair[0], "checks/shipping.fee_above_rule/acknowledge", {"note": "店铺统一运费 10 元"})
     merge(agent_api, [o["id"] for o in pair])
     before = state_of_every_order()
 

@@ -5,7 +5,7 @@ import pytest
 
 from orders.models import Order, OrderEvent, PriceEdit, ShopSettings
 from orders.shop_config import shop_config_invalidate
-from tests.orders.helpers import act, codes, create_order
+from tests.orders.helpers import act, codes, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +15,13 @@ TEE = {"sku": "TEE-RED-M", "quantity": 1, "unit_price": "99.00"}
 @pytest.fixture
 def unpaid(api, catalogue) -> dict:
     """99.00 of goods and 10.00 shipping, not paid yet."""
-    return create_order(api, payment_status="unpaid")
+    return create_flat_fee_order(api, payment_status="unpaid")
 
 
 @pytest.fixture
 def paid(api, catalogue) -> dict:
     """99.00 of goods and 10.00 shipping, paid 109.00."""
-    return create_order(api)
+    return create_flat_fee_order(api)
 
 
 def adjust(client, order, body, **headers):
@@ -71,7 +71,7 @@ def test_95_percent_of_99_takes_4_95_off(agent_api, paid):
 
 
 def test_a_percentage_rounds_half_up_to_the_cent(agent_api, api, catalogue):
-    order = create_order(api, payment_status="unpaid", lines=[{**TEE, "unit_price": "0.30"}])
+    order = create_flat_fee_order(api, payment_status="unpaid", lines=[{**TEE, "unit_price": "0.30"}])
 
     response = adjust(agent_api, order, {"percent": "95", "reason": "95折"})
 
@@ -98,7 +98,7 @@ def test_edits_add_up(agent_api, unpaid):
 
 
 def test_a_line_discount_changes_the_line_and_the_items_total(agent_api, api, catalogue):
-    order = create_order(api, lines=[TEE, {"sku": "SHOE-WHITE-40", "quantity": 1}], shipping_fee="0.00")
+    order = create_flat_fee_order(api, lines=[TEE, {"sku": "SHOE-WHITE-40", "quantity": 1}], shipping_fee="0.00")
     shoe = order["lines"][1]
 
     response = adjust(agent_api, order, {"line_id": shoe["id"], "amount": "-20.00", "reason": "鞋盒破损"})
@@ -112,7 +112,7 @@ def test_a_line_discount_changes_the_line_and_the_items_total(agent_api, api, ca
 
 
 def test_a_line_percentage_applies_to_that_line(agent_api, api, catalogue):
-    order = create_order(api, lines=[{**TEE, "quantity": 2}, {"sku": "SHOE-WHITE-40", "quantity": 1}])
+    order = create_flat_fee_order(api, lines=[{**TEE, "quantity": 2}, {"sku": "SHOE-WHITE-40", "quantity": 1}])
     tee = order["lines"][0]
 
     response = adjust(agent_api, order, {"line_id": tee["id"], "percent": "95", "reason": "两件95折"})
@@ -122,7 +122,7 @@ def test_a_line_percentage_applies_to_that_line(agent_api, api, catalogue):
 
 
 def test_a_line_of_another_order_is_refused(agent_api, api, catalogue, unpaid):
-    other = create_order(api)
+    other = create_flat_fee_order(api)
 
     response = adjust(agent_api, unpaid, {"line_id": other["lines"][0]["id"], "amount": "-1.00", "reason": "x"})
 
@@ -164,7 +164,7 @@ def test_line_and_order_discounts_count_together(agent_api, unpaid):
 
 
 def test_agents_may_take_at_most_fifty_off(agent_api, api, catalogue):
-    sofa = create_order(api, lines=[{"sku": "SOFA-GREY", "quantity": 1}], payment_status="unpaid")
+    sofa = create_flat_fee_order(api, lines=[{"sku": "SOFA-GREY", "quantity": 1}], payment_status="unpaid")
 
     assert adjust(agent_api, sofa, {"amount": "-50.01", "reason": "x"}).json()["code"] == "discount_limit_exceeded"
     assert adjust(agent_api, sofa, {"amount": "-50.00", "reason": "x"}).status_code == 200
@@ -372,7 +372,7 @@ def test_a_higher_shipping_fee_is_charged_on_an_unpaid_order(agent_api, unpaid):
 
 
 def test_lowering_the_fee_below_a_courier_surcharge_reopens_the_queue(agent_api, api, catalogue):
-    order = create_order(api, special_requests={"courier": "SF"}, shipping_fee="12.00")
+    order = create_flat_fee_order(api, special_requests={"courier": "SF"}, shipping_fee="12.00")
     act(agent_api, order, "checks/request.courier/acknowledge", {"note": "买家确认顺丰"})
     assert act(agent_api, order, "confirm").json()["status"] == "confirmed"
 
@@ -399,8 +399,8 @@ def test_the_rules_fee_is_shown_beside_the_fee_charged(agent_api, paid):
 
 def test_goods_above_the_threshold_ship_free_except_to_remote_provinces(agent_api, api, catalogue):
     two_tees = [{**TEE, "quantity": 2}]
-    near = create_order(api, lines=two_tees)
-    remote = create_order(
+    near = create_flat_fee_order(api, lines=two_tees)
+    remote = create_flat_fee_order(
         api,
         customer={"external_id": "buyer-xj"},
         shipping_address={"province": "新疆维吾尔自治区", "city": "乌鲁木齐市", "district": "天山区"},
@@ -415,7 +415,7 @@ def test_goods_above_the_threshold_ship_free_except_to_remote_provinces(agent_ap
 
 
 def test_a_requested_courier_adds_its_surcharge_to_the_rules_fee(agent_api, api, catalogue):
-    order = create_order(api, special_requests={"courier": "SF"}, lines=[{**TEE, "quantity": 2}])
+    order = create_flat_fee_order(api, special_requests={"courier": "SF"}, lines=[{**TEE, "quantity": 2}])
 
     quote = agent_api.get(f"/api/v1/orders/{order['id']}/").json()["shipping_quote"]
 

@@ -42,6 +42,8 @@ PRODUCT_CODES = {
     "request.card_message",
     "request.in_note",
     "request.note_conflict",
+    "shipping.fee_below_rule",
+    "shipping.fee_above_rule",
 }
 
 
