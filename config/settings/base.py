@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": _BEAT_PERIOD,
         "options": {"expires": _BEAT_PERIOD.total_seconds()},
     },
+    "holds-release-due": {
+        "task": "orders.tasks.holds_release_due",
+        "schedule": _BEAT_PERIOD,
+        "options": {"expires": _BEAT_PERIOD.total_seconds()},
+    },
     "idempotency-keys-purge": {
         "task": "orders.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=1),

@@ -33,6 +33,12 @@ class ReasonForm(VersionForm):
     reason = text_field(REASON.limit, required=True, label=_("reason"))
 
 
+class HoldForm(ReasonForm):
+    """A hold, optionally until a date: beat brings the order back that morning (the service checks the date)."""
+
+    until = forms.DateField(required=False, label=_("until"))
+
+
 class AcknowledgeForm(VersionForm):
     code = forms.CharField(max_length=48, widget=forms.HiddenInput)
     key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)

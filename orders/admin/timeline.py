@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, Any] = {
     "resolved": gettext_lazy("resolved"),
     "keys": gettext_lazy("which"),
     "due_at": gettext_lazy("due"),
+    "until": gettext_lazy("on hold until"),
     "totals": gettext_lazy("totals"),
 }
 CHECK_CODE_FIELDS = {"code", "checks", "opened", "resolved"}  # their values are check codes: shown by title

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from orders.addresses import AddressKind, mask_phone, phone_display
 from orders.admin.conflicts import ChangedMeanwhile, version_conflict_notice
-from orders.admin.forms import AcknowledgeForm, EditForms, ReasonForm, VersionForm
+from orders.admin.forms import AcknowledgeForm, EditForms, HoldForm, ReasonForm, VersionForm
 from orders.admin.plumbing import (
     CONFIRM_PERMISSION,
     EDIT_PERMISSION,
@@ -57,11 +57,19 @@ def _workflow(form: type[VersionForm], service: Callable[..., Order], done: Any)
     return PageAction(form, CONFIRM_PERMISSION, workflow_service(service), done)
 
 
+def _hold_until_default(order: Order) -> str:
+    """The date a hold offers: when term starts, for a school parcel in the holidays (ISO date or "")."""
+    for result in order.checks.all():
+        if result.code == "address.school_in_holiday" and result.status != CheckStatus.RESOLVED:
+            return str(result.data.get("term_starts", ""))
+    return ""
+
+
 # Each button of the order page: the form it posts and the service it calls.
 WORKFLOW_ACTIONS: dict[str, PageAction] = {
     "acknowledge": _workflow(AcknowledgeForm, order_check_acknowledge, gettext_lazy("The check is acknowledged.")),
     "confirm": _workflow(VersionForm, order_confirm, gettext_lazy("The order is confirmed.")),
-    "hold": _workflow(ReasonForm, order_hold, gettext_lazy("The order is on hold.")),
+    "hold": _workflow(HoldForm, order_hold, gettext_lazy("The order is on hold.")),
     "release": _workflow(VersionForm, order_release, gettext_lazy("The order is back in the queue.")),
     "cancel": _workflow(ReasonForm, order_cancel, gettext_lazy("The order is cancelled.")),
     "recheck": _workflow(VersionForm, order_recheck, gettext_lazy("The checks ran again.")),
@@ -225,6 +233,7 @@ class OrderWorkbenchMixin:
             "can_edit": user.has_perm(EDIT_PERMISSION) and order.is_editable,
             "actions": {name: can_confirm and allowed for name, allowed in actions.items()},
             "reason_max": ReasonForm.base_fields["reason"].max_length,
+            "hold_until_default": _hold_until_default(order),
         }
 
     # --- the buttons ---------------------------------------------------------------------------

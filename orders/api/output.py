@@ -188,6 +188,7 @@ class OrderDetailSerializer(_OrderBaseSerializer):
     special_requests = serializers.DictField(read_only=True)
     buyer_note = serializers.CharField()
     hold_reason = serializers.CharField()
+    hold_until = serializers.DateTimeField(allow_null=True)
     merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
     merged_orders = serializers.SerializerMethodField()
     shipment = ShipmentSerializer(source="*")

@@ -1,11 +1,14 @@
 """Input validation for the REST API. Serializers check shape and format only; every rule of the
 business lives in ``orders.services`` and ``orders.checks``."""
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_normalise
@@ -16,7 +19,7 @@ from orders.services.catalog import VariantRow
 from orders.services.edits import LineChange, OrderChanges
 from orders.services.intake import CustomerInput, LineInput, OrderInput
 from orders.shop_config import shop_config
-from orders.text import CONTROL_CHARACTERS
+from orders.text import CONTROL_CHARACTERS, REASON
 
 
 class TextField(serializers.CharField):
@@ -239,7 +242,35 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = TextField(max_length=500)
+    reason = TextField(max_length=REASON.limit)
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]})
+class DateOrDateTimeField(serializers.Field):
+    """A date (``2027-02-20``: that day's start in the shop's time zone) or a date-time with its offset."""
+
+    default_error_messages = {"invalid": _("Give a date (2027-02-20) or a date-time (2027-02-20T09:00:00+08:00).")}
+
+    def to_internal_value(self, data: Any) -> date | datetime:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            value = parse_datetime(data) or parse_date(data)
+        except ValueError:
+            value = None
+        if value is None:
+            self.fail("invalid")
+        return value
+
+    def to_representation(self, value: date | datetime) -> str:
+        return value.isoformat()
+
+
+class HoldSerializer(ReasonSerializer):
+    until = DateOrDateTimeField(
+        required=False,
+        help_text="When the order comes back by itself (beat releases it, its checks re-run); at most a year ahead.",
+    )
 
 
 class EmptySerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """Address checks: complete, the buyer's usual address, the right place for the goods and the date."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -9,6 +9,7 @@ from orders.addresses import Address, AddressKind
 from orders.checks.base import BLOCKER, INFO, WARNING, Finding, OrderSnapshot, check
 from orders.geo import canonical_city, canonical_province, places_named_in
 from orders.models import MERGEABLE_STATUSES
+from orders.shop_config import Holiday
 from orders.text import normalise_text
 
 REQUIRED_FIELDS = ("recipient", "phone", "province", "city", "street")
@@ -83,8 +84,25 @@ def address_school_in_holiday(snapshot: OrderSnapshot) -> Iterable[Finding]:
         yield Finding(
             "address.school_in_holiday",
             WARNING,
-            {"delivery_date": delivery.isoformat(), "holiday": holiday.name, **why},
+            {
+                "delivery_date": delivery.isoformat(),
+                "holiday": holiday.name,
+                "term_starts": term_start(holiday, delivery).isoformat(),
+                **why,
+            },
         )
+
+
+def term_start(holiday: Holiday, during: date) -> date:
+    """The first day after ``holiday`` that contains ``during``: when students are back (the default
+    end of a hold for a school parcel)."""
+    month, day = holiday.end
+    year = during.year if (month, day) >= (during.month, during.day) else during.year + 1
+    try:
+        last = date(year, month, day)
+    except ValueError:  # 29 February in a common year
+        last = date(year, month, 28)
+    return last + timedelta(days=1)
 
 
 @check("address.province_mismatch")

@@ -48,10 +48,15 @@ def _bulky_to_work(d: dict) -> str:
 
 
 def _school_holiday(d: dict) -> str:
-    return _(
+    text = _(
         "The parcel goes to a school and should arrive around %(date)s, during the %(holiday)s: students are "
         "usually home. Confirm the address."
     ) % {"date": d.get("delivery_date", ""), "holiday": d.get("holiday", "")}
+    if d.get("term_starts"):
+        text += " " + _("Term starts on %(date)s: hold the order until then if the buyer wants it at school.") % {
+            "date": d["term_starts"]
+        }
+    return text
 
 
 def _province_mismatch(d: dict) -> str:

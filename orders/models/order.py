@@ -120,6 +120,8 @@ class Order(ShippingAddressFields):
     open_warnings = models.PositiveSmallIntegerField(_("open warnings"), default=0)
 
     hold_reason = models.CharField(_("hold reason"), max_length=500, blank=True)
+    # A hold with an end: beat releases the order when it passes (orders.services.holds).
+    hold_until = models.DateTimeField(_("on hold until"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -184,6 +186,7 @@ class Order(ShippingAddressFields):
             models.Index(fields=["customer", "-id"], name="order_customer_newest"),
             models.Index(fields=["ship_phone"], name="order_ship_phone"),
             models.Index(fields=["-id"], condition=Q(open_blockers__gt=0), name="order_with_blockers"),
+            models.Index(fields=["hold_until"], condition=Q(hold_until__isnull=False), name="order_hold_until"),
             # Abnormal orders (ACTIVE_STATUSES), oldest first: the active orders are a few thousand among a
             # million, walked in id order without stepping over the delivered ones.
             models.Index(

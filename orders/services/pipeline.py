@@ -1,5 +1,7 @@
 """What happens to every order once it is stored or changed: checks, flags, the agents' queue."""
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,7 +10,7 @@ from orders.checks import Finding, OrderSnapshot
 from orders.events import Actor
 from orders.messaging.queue import confirmation_message_queue
 from orders.models import MERGEABLE_STATUSES, Order, OrderEventType, OrderLine, OrderStatus
-from orders.services.checks import order_checks_refresh
+from orders.services.checks import checks_acknowledge, order_checks_refresh
 from orders.services.lifecycle import order_transition
 from orders.shop_config import ShopConfig
 from orders.tasks.checks import orders_recheck
@@ -53,11 +55,24 @@ def order_after_intake(
     _recheck_siblings_later([i for i in _mergeable_ids(findings) if i not in hinted])
 
 
-def order_changed(*, order: Order, actor: Actor, lines: list[OrderLine] | None = None) -> None:
+def order_changed(
+    *,
+    order: Order,
+    actor: Actor,
+    lines: list[OrderLine] | None = None,
+    decided: Collection[str] = (),
+    reason: str = "",
+) -> None:
     """After an edit of a locked order: re-run the checks; a confirmed order with new problems goes
     back to the agents' queue. (A change of address or status also calls ``siblings_recheck_later``;
-    a plain re-check must not, or two mergeable orders would re-check each other for ever.)"""
+    a plain re-check must not, or two mergeable orders would re-check each other for ever.)
+
+    ``decided``: warnings the edit settles on purpose (a fee set against the rules): found again,
+    they are acknowledged by ``actor`` with the edit's ``reason`` before the queue is decided."""
     diff = order_checks_refresh(order=order, actor=actor, lines=lines)
+    for code in sorted({f.code for f in diff.findings} & set(decided)):
+        rows = [row for row in order.checks.all() if row.code == code]
+        checks_acknowledge(order=order, code=code, rows=rows, actor=actor, note=reason)
     flags_sync(order=order, findings=diff.findings, actor=actor)
     if diff.changed:
         order.version += 1

@@ -28,7 +28,6 @@ from orders.pricing import (
     price_change_apply,
     totals_refresh,
 )
-from orders.services.checks import checks_acknowledge
 from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed
 from orders.shop_config import shop_config
@@ -190,10 +189,7 @@ def order_adjust_shipping(
         refund_due_before=refund_due_before,
     )
     events_record(shipping_adjusted_event(edit=edit, actor=actor, rules_fee=quote.fee))
-    order_changed(order=order, actor=actor, lines=lines)
     # A fee the agent sets on purpose, against the rules, is the agent's decision: its reason is the
     # acknowledgement (the rules' fee is in the edit's event beside it).
-    for code in FEE_RULE_CODES:
-        rows = [row for row in order.checks.all() if row.code == code]
-        checks_acknowledge(order=order, code=code, rows=rows, actor=actor, note=reason)
+    order_changed(order=order, actor=actor, lines=lines, decided=FEE_RULE_CODES, reason=reason)
     return order

@@ -4,6 +4,8 @@ Every function locks the order's row, checks the caller's expected version (opti
 concurrency from REST's If-Match or the admin's form), changes it and records one event.
 """
 
+from datetime import UTC, date, datetime, time, timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from orders.events import Actor
 from orders.exceptions import (
     CheckNotAcknowledgeable,
     ConfirmBlocked,
+    InvalidInput,
+    InvalidTransition,
     NotFound,
     OrderNotEditable,
 )
@@ -22,6 +26,8 @@ from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed, siblings_recheck_later
 from orders.text import ACKNOWLEDGE_NOTE, REASON
+
+HOLD_LONGEST = timedelta(days=366)
 
 
 def _problems(order: Order) -> dict:
@@ -84,40 +90,108 @@ def order_check_acknowledge(
     return order
 
 
+def hold_end(value: date | datetime) -> datetime:
+    """When a hold ``until`` ends: a date means the start of that day in the shop's time zone."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def _hold_until(value: date | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        until = hold_end(value)
+        until.astimezone(UTC)  # a date-time at the calendar's edge cannot be compared: refused below
+    except (OverflowError, ValueError):
+        raise InvalidInput(fields={"until": [_("A hold lasts at most a year.")]}) from None
+    now = timezone.now()
+    if until <= now:
+        raise InvalidInput(fields={"until": [_("The hold must end in the future.")]})
+    if until > now + HOLD_LONGEST:
+        raise InvalidInput(fields={"until": [_("A hold lasts at most a year.")]})
+    return until
+
+
 @transaction.atomic
-def order_hold(*, order_id: int, reason: str, actor: Actor, expected_version: int | None = None) -> Order:
+def order_hold(
+    *,
+    order_id: int,
+    reason: str,
+    actor: Actor,
+    until: date | datetime | None = None,
+    expected_version: int | None = None,
+) -> Order:
+    """Park the order with a reason; with ``until`` (a date: that day's start) beat brings it back then."""
     reason = REASON.required(reason)
+    hold_until = _hold_until(until)
     order = order_lock(order_id=order_id, expected_version=expected_version)
-    order.hold_reason = reason
+    order.hold_reason, order.hold_until = reason, hold_until
+    data = {"until": hold_until.isoformat()} if hold_until else {}
     order_transition(
         order=order,
         to=OrderStatus.ON_HOLD,
         actor=actor,
         event_type=OrderEventType.HELD,
-        also_save=["hold_reason"],
+        also_save=["hold_reason", "hold_until"],
         reason=reason,
+        **data,
     )
     siblings_recheck_later(order)
     return order
+
+
+def _release(order: Order, actor: Actor, **data: object) -> None:
+    """A held order back into the agents' queue with fresh checks (its row is locked)."""
+    if order.status != OrderStatus.ON_HOLD:
+        raise InvalidTransition(
+            _("Only an order on hold can be released."), data={"from": order.status, "to": "pending_confirmation"}
+        )
+    previous_reason = order.hold_reason
+    order.hold_reason, order.hold_until = "", None
+    order_transition(
+        order=order,
+        to=OrderStatus.PENDING_CONFIRMATION,
+        actor=actor,
+        event_type=OrderEventType.RELEASED,
+        also_save=["hold_reason", "hold_until"],
+        reason=previous_reason,
+        **data,
+    )
+    order_changed(order=order, actor=actor)
+    siblings_recheck_later(order)
 
 
 @transaction.atomic
 def order_release(*, order_id: int, actor: Actor, expected_version: int | None = None) -> Order:
     """Back from hold into the agents' queue, with fresh checks."""
     order = order_lock(order_id=order_id, expected_version=expected_version)
-    previous_reason = order.hold_reason
-    order.hold_reason = ""
-    order_transition(
-        order=order,
-        to=OrderStatus.PENDING_CONFIRMATION,
-        actor=actor,
-        event_type=OrderEventType.RELEASED,
-        also_save=["hold_reason"],
-        reason=previous_reason,
-    )
-    order_changed(order=order, actor=actor)
-    siblings_recheck_later(order)
+    _release(order, actor)
     return order
+
+
+def holds_release_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Periodic (beat): release the orders whose hold has passed its ``until``; each in its own
+    transaction, re-read under its lock (an agent may have released or re-held it meanwhile).
+    Returns how many came back; a backlog past ``limit`` is taken by the next runs."""
+    now = now or timezone.now()
+    due = list(
+        Order.objects.filter(status=OrderStatus.ON_HOLD, hold_until__lte=now)
+        .order_by("hold_until", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    released = 0
+    for order_id in due:
+        with transaction.atomic():
+            try:
+                order = order_lock(order_id=order_id)
+            except NotFound:
+                continue
+            if order.status != OrderStatus.ON_HOLD or order.hold_until is None or order.hold_until > now:
+                continue
+            _release(order, Actor.system(), until=order.hold_until.isoformat())
+            released += 1
+    return released
 
 
 @transaction.atomic

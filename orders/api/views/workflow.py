@@ -10,6 +10,7 @@ from orders.api.permissions import staff_with
 from orders.api.serializers import (
     AcknowledgeSerializer,
     EmptySerializer,
+    HoldSerializer,
     OrderPatchSerializer,
     ReasonSerializer,
 )
@@ -80,15 +81,15 @@ class WorkflowActions:
         return self.change(order_confirm, pk)
 
     @extend_schema(
-        request=ReasonSerializer,
+        request=HoldSerializer,
         responses=OrderDetailSerializer,
         parameters=[IF_MATCH],
-        summary="Park the order with a reason",
+        summary="Park the order with a reason, optionally until a date",
     )
     @action(detail=True, methods=["post"])
     def hold(self, request, pk: int):
-        reason = validated(ReasonSerializer, request)["reason"]
-        return self.change(order_hold, pk, reason=reason)
+        data = validated(HoldSerializer, request)
+        return self.change(order_hold, pk, reason=data["reason"], until=data.get("until"))
 
     @extend_schema(
         request=EmptySerializer,
