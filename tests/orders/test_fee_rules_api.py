@@ -42,3 +42,14 @@ def test_a_fee_above_the_rule_on_a_paid_order_is_lowered_and_refunded(agent_api,
     assert response.status_code == 200, response.content
     assert "shipping.fee_above_rule" not in codes(response.json())
     assert response.json()["refund_due"] == "10.00"
+
+
+def test_a_confirmed_order_given_free_shipping_on_purpose_stays_confirmed(agent_api, api, catalogue):
+    order = create_order(api, shipping_fee="6.00")
+    assert act(agent_api, order, "confirm").status_code == 200
+
+    response = act(agent_api, order, "adjust-shipping", {"fee": "0.00", "reason": "老客户包邮"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "confirmed"
+    assert codes(response.json(), status="acknowledged") == ["shipping.fee_below_rule"]
