@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from orders.admin.timeline import EventChange, event_changes
 from orders.events import Actor
@@ -239,18 +240,18 @@ def test_the_order_page_lists_the_price_edits_and_reads_them_in_the_timeline(age
 
 
 def test_the_timeline_names_orders_and_lines_as_agents_do():
-    changes = event_changes(
-        {
-            "orders": [
-                {"id": 2, "external_id": "TB2", "totals": {"total": "109.00"}},
-                {"id": 3, "external_id": "TB3", "totals": {"total": "269.00"}},
-            ],
-            "into": {"id": 4, "external_id": "MERGE-2-1"},
-            "line": {"id": 9, "position": 1, "sku": "TEE-RED-M"},
-            "kind": "line_percent",
-        },
-        str,
-    )
+    sample = {
+        "orders": [
+            {"id": 2, "external_id": "TB2", "totals": {"total": "109.00"}},
+            {"id": 3, "external_id": "TB3", "totals": {"total": "269.00"}},
+        ],
+        "into": {"id": 4, "external_id": "MERGE-2-1"},
+        "line": {"id": 9, "position": 1, "sku": "TEE-RED-M"},
+        "kind": "line_percent",
+    }
+
+    with translation.override("en"):  # whatever language an earlier test left active
+        changes = event_changes(sample, str)
 
     assert changes == [
         EventChange("orders", "TB2 (109.00)、TB3 (269.00)"),
