@@ -27,6 +27,7 @@ _READ_SETTINGS = [
     "orders.view_courierprovincerule",
     "orders.view_provincerule",
     "orders.view_schoolholiday",
+    "orders.view_notephrase",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -78,6 +79,9 @@ ROLE_PERMISSIONS[SUPERVISORS] = [
     "orders.add_schoolholiday",
     "orders.change_schoolholiday",
     "orders.delete_schoolholiday",
+    "orders.add_notephrase",
+    "orders.change_notephrase",
+    "orders.delete_notephrase",
 ]
 
 

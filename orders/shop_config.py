@@ -14,8 +14,9 @@ from decimal import Decimal
 from django.db.models.signals import post_delete, post_save
 
 from orders.geo import canonical_province
-from orders.models import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
+from orders.models import Courier, CourierProvinceRule, NotePhrase, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.notes import DEFAULT_PHRASES, NotePhrases
+from orders.notes.shop import shop_note_phrases
 
 TTL_SECONDS = 30.0
 
@@ -118,7 +119,13 @@ def _load() -> ShopConfig:
         Holiday(name=h.name, start=(h.start_month, h.start_day), end=(h.end_month, h.end_day))
         for h in SchoolHoliday.objects.all()
     )
-    return ShopConfig(settings=ShopSettings.load(), provinces=provinces, couriers=couriers, holidays=holidays)
+    return ShopConfig(
+        settings=ShopSettings.load(),
+        provinces=provinces,
+        couriers=couriers,
+        holidays=holidays,
+        note_phrases=shop_note_phrases(NotePhrase.objects.select_related("courier")),
+    )
 
 
 _lock = threading.Lock()
@@ -142,6 +149,6 @@ def shop_config_invalidate(**_kwargs: object) -> None:
         _cached = None
 
 
-for _model in (ShopSettings, ProvinceRule, Courier, CourierProvinceRule, SchoolHoliday):
+for _model in (ShopSettings, ProvinceRule, Courier, CourierProvinceRule, SchoolHoliday, NotePhrase):
     post_save.connect(shop_config_invalidate, sender=_model, dispatch_uid=f"shop_config_{_model.__name__}_save")
     post_delete.connect(shop_config_invalidate, sender=_model, dispatch_uid=f"shop_config_{_model.__name__}_delete")

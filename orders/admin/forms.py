@@ -12,7 +12,7 @@ from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_dis
 from orders.admin.conflicts import ChangedMeanwhile, SeenValuesMixin, form_refresh, formset_refresh
 from orders.models import Courier, Order, OrderLine
 from orders.services.edits import LineChange, OrderChanges
-from orders.text import ACKNOWLEDGE_NOTE, BUYER_NOTE, CONTROL_CHARACTERS, REASON
+from orders.text import ACKNOWLEDGE_NOTE, BUYER_NOTE, CONTROL_CHARACTERS, REASON, SELLER_MEMO
 
 no_control_characters = RegexValidator(
     CONTROL_CHARACTERS, inverse_match=True, message=_("Control characters are not allowed.")
@@ -115,6 +115,7 @@ class RequestsForm(SeenValuesMixin, VersionForm):
     engraving = text_field(200, label=_("engraving text"))
     card_message = text_field(500, label=_("card message"), widget=forms.Textarea(attrs={"rows": 2}))
     buyer_note = text_field(BUYER_NOTE.limit, label=_("buyer note"), widget=forms.Textarea(attrs={"rows": 3}))
+    seller_memo = text_field(SELLER_MEMO.limit, label=_("seller memo"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, current_courier: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +132,7 @@ class RequestsForm(SeenValuesMixin, VersionForm):
             "engraving": order.engraving_text,
             "card_message": order.card_message,
             "buyer_note": order.buyer_note,
+            "seller_memo": order.seller_memo,
         }
 
     def changes(self) -> OrderChanges:
@@ -138,6 +140,7 @@ class RequestsForm(SeenValuesMixin, VersionForm):
         return OrderChanges(
             requests={name: data[name] for name in ("courier", "gift_wrap", "engraving", "card_message")},
             buyer_note=data["buyer_note"],
+            seller_memo=data["seller_memo"],
         )
 
 

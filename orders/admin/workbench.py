@@ -148,6 +148,8 @@ def _special_requests(order: Order) -> list[tuple[Any, str]]:
         rows.append((gettext_lazy("card message"), order.card_message))
     if order.buyer_note:
         rows.append((gettext_lazy("buyer note"), order.buyer_note))
+    if order.seller_memo:
+        rows.append((gettext_lazy("seller memo"), order.seller_memo))
     return rows
 
 

@@ -187,6 +187,7 @@ class OrderDetailSerializer(_OrderBaseSerializer):
     refund_due = money()
     special_requests = serializers.DictField(read_only=True)
     buyer_note = serializers.CharField()
+    seller_memo = serializers.CharField()
     hold_reason = serializers.CharField()
     hold_until = serializers.DateTimeField(allow_null=True)
     merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)

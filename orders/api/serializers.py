@@ -19,7 +19,7 @@ from orders.services.catalog import VariantRow
 from orders.services.edits import LineChange, OrderChanges
 from orders.services.intake import CustomerInput, LineInput, OrderInput
 from orders.shop_config import shop_config
-from orders.text import CONTROL_CHARACTERS, REASON
+from orders.text import CONTROL_CHARACTERS, REASON, SELLER_MEMO
 
 
 class TextField(serializers.CharField):
@@ -136,6 +136,7 @@ class OrderCreateSerializer(serializers.Serializer):
     shipping_fee = money_field(required=False)
     special_requests = SpecialRequestsSerializer(required=False)
     buyer_note = TextField(max_length=1000, required=False, allow_blank=True, default="")
+    seller_memo = TextField(max_length=SELLER_MEMO.limit, required=False, allow_blank=True, default="")
 
     def validate_currency(self, value: str) -> str:
         if value.upper() != settings.ORDERDESK["CURRENCY"]:
@@ -184,6 +185,7 @@ def _order_input(data: dict) -> OrderInput:
         engraving=requests.get("engraving", ""),
         card_message=requests.get("card_message", ""),
         buyer_note=data["buyer_note"],
+        seller_memo=data.get("seller_memo", ""),
     )
 
 
@@ -292,6 +294,7 @@ class OrderPatchSerializer(serializers.Serializer):
     lines = LinePatchSerializer(many=True, required=False, allow_empty=False, max_length=200)
     special_requests = SpecialRequestsSerializer(required=False)
     buyer_note = TextField(max_length=1000, required=False, allow_blank=True)
+    seller_memo = TextField(max_length=SELLER_MEMO.limit, required=False, allow_blank=True)
 
     def to_changes(self):
         data = self.validated_data
@@ -309,6 +312,7 @@ class OrderPatchSerializer(serializers.Serializer):
             ),
             requests=dict(data.get("special_requests", {})),
             buyer_note=data.get("buyer_note"),
+            seller_memo=data.get("seller_memo"),
         )
 
 

@@ -179,7 +179,7 @@ def order_snapshot(
         engraving=order.engraving_text,
         card_message=order.card_message,
         buyer_note=order.buyer_note,
-        # seller_memo: the order has none yet; pass order.seller_memo here once the model carries it.
+        seller_memo=order.seller_memo,
         shipping_fee=order.shipping_fee,
         items_total=order.items_total,
         config=config,

@@ -6,6 +6,7 @@ from orders.models.customer import Customer
 from orders.models.edits import OrderMerge, PriceEdit, PriceEditKind
 from orders.models.event import OrderEvent, OrderEventType
 from orders.models.idempotency import IdempotencyKey
+from orders.models.notes import NoteKind, NotePhrase
 from orders.models.order import (
     ACTIVE_STATUSES,
     ALLOWED_TRANSITIONS,
@@ -52,6 +53,8 @@ __all__ = [
     "FailedMessage",
     "IdempotencyKey",
     "Message",
+    "NoteKind",
+    "NotePhrase",
     "Order",
     "OrderEvent",
     "OrderEventType",

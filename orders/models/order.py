@@ -104,6 +104,8 @@ class Order(ShippingAddressFields):
     engraving_text = models.CharField(_("engraving text"), max_length=200, blank=True)
     card_message = models.CharField(_("card message"), max_length=500, blank=True)
     buyer_note = models.CharField(_("buyer note"), max_length=1000, blank=True)
+    # The shop's own memo (卖家备注): read for requests like the buyer's note (orders.checks.notes).
+    seller_memo = models.CharField(_("seller memo"), max_length=1000, blank=True)
 
     # Money, kept in step by orders.pricing.
     items_total = models.DecimalField(_("items total"), max_digits=12, decimal_places=2, default=0)

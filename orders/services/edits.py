@@ -44,10 +44,12 @@ class OrderChanges:
     lines: tuple[LineChange, ...] = ()
     requests: dict = field(default_factory=dict)  # keys of REQUEST_FIELDS
     buyer_note: str | None = None
+    seller_memo: str | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (self.address or self.lines or self.requests or self.buyer_note is not None)
+        notes = (self.buyer_note, self.seller_memo)
+        return not (self.address or self.lines or self.requests or any(n is not None for n in notes))
 
 
 @transaction.atomic
@@ -147,13 +149,13 @@ def _apply_requests(order: Order, changes: OrderChanges) -> dict:
     before = dict(order.special_requests)
     for key, value in changes.requests.items():
         setattr(order, REQUEST_FIELDS[key], value)
-    note_before = order.buyer_note
-    if changes.buyer_note is not None:
-        order.buyer_note = changes.buyer_note
     after = dict(order.special_requests)
     diff = {}
     if after != before:
         diff.update(before=before, after=after)
-    if order.buyer_note != note_before:
-        diff.update(buyer_note={"before": note_before, "after": order.buyer_note})
+    for name in ("buyer_note", "seller_memo"):
+        value, note_before = getattr(changes, name), getattr(order, name)
+        if value is not None and value != note_before:
+            setattr(order, name, value)
+            diff[name] = {"before": note_before, "after": value}
     return diff

@@ -80,6 +80,7 @@ class OrderInput:
     engraving: str = ""
     card_message: str = ""
     buyer_note: str = ""
+    seller_memo: str = ""
 
 
 def order_create(*, storefront, data: OrderInput, intake_hash: str) -> tuple[Order, bool]:
@@ -180,6 +181,7 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
         engraving_text=data.engraving,
         card_message=data.card_message,
         buyer_note=data.buyer_note,
+        seller_memo=data.seller_memo,
         intake_hash=intake_hash,
     )
     data.shipping_address.to_model(order, "ship_")

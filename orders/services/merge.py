@@ -53,7 +53,7 @@ from orders.services.merge_rules import (
 )
 from orders.services.pipeline import order_after_intake, siblings_recheck_later
 from orders.shop_config import shop_config
-from orders.text import BUYER_NOTE, REASON
+from orders.text import BUYER_NOTE, REASON, SELLER_MEMO
 
 MERGEABLE_HINT = "order.mergeable"
 # What a merge changes on an original (besides its status, link and version) and an unmerge restores.
@@ -74,6 +74,7 @@ def _primary_build(originals: list[Order], lines: list[OrderLine]) -> Order:
         for field in ("engraving_text", "card_message")
     }
     notes = list(dict.fromkeys(o.buyer_note for o in originals if o.buyer_note))
+    memos = list(dict.fromkeys(o.seller_memo for o in originals if o.seller_memo))
     placed = [o.placed_at for o in originals if o.placed_at is not None]
     primary = Order(
         storefront_id=first.storefront_id,
@@ -88,6 +89,7 @@ def _primary_build(originals: list[Order], lines: list[OrderLine]) -> Order:
         engraving_text=texts["engraving_text"],
         card_message=texts["card_message"],
         buyer_note="\n".join(notes)[: BUYER_NOTE.limit],
+        seller_memo="\n".join(memos)[: SELLER_MEMO.limit],
         adjustment=quantize(sum((o.adjustment for o in originals), ZERO)),
         shipping_fee=ZERO,
     )

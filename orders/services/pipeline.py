@@ -20,10 +20,10 @@ def order_auto_confirm(*, order: Order) -> bool:
     """Confirm a clean order without an agent when the shop switched that on. True when it did.
 
     An order with a note is never clean enough: an agent reads what the buyer wrote, whatever the
-    note reader found in it. The seller's memo joins ``buyer_note`` here once orders carry one."""
+    note reader found in it; so is one with a seller's memo (the shop wrote it for somebody to read)."""
     if order.open_blockers or order.open_warnings or order.status != OrderStatus.PENDING_CONFIRMATION:
         return False
-    if order.buyer_note.strip():
+    if order.buyer_note.strip() or order.seller_memo.strip():
         return False
     order.confirmed_at = timezone.now()
     order_transition(
