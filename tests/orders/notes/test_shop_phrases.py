@@ -14,9 +14,8 @@ from orders.shop_config import shop_config
 
 
 def row(kind, phrase, courier=None, not_a_request=False):
-    return SimpleNamespace(
-        kind=kind, phrase=phrase, not_a_request=not_a_request, courier=SimpleNamespace(code=courier) if courier else None
-    )
+    named = SimpleNamespace(code=courier) if courier else None
+    return SimpleNamespace(kind=kind, phrase=phrase, not_a_request=not_a_request, courier=named)
 
 
 def kinds(note, phrases):
