@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from flags.models import Flag, FlagCategory, FlagSource
+from flags.note_rules import note_flags
 from flags.rules import SYNCED_PREFIXES, desired_auto_flags
 from flags.selectors import flag_categories
 from orders.checks.base import Finding
@@ -51,7 +52,7 @@ def _added_event(flag: Flag, actor: Actor) -> OrderEvent:
 def _desired(order: Order, findings: list[Finding]) -> dict[str, tuple[str, str]]:
     # Notes are stored in the shop's language: the warehouse reads them as written.
     with translation.override(settings.LANGUAGE_CODE):
-        return desired_auto_flags(order, findings)
+        return {**desired_auto_flags(order, findings), **note_flags(findings)}
 
 
 def flags_build_for_intake(*, order: Order, findings: list[Finding], actor: Actor) -> list[Flag]:

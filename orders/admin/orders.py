@@ -6,6 +6,7 @@ from flags.admin import FlagColourFilter
 from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
 from orders.admin.merge import OrderMergeMixin
 from orders.admin.money_edits import OrderMoneyEditsMixin
+from orders.admin.note_requests import OrderNoteRequestsMixin
 from orders.admin.order_messages import OrderMessagesMixin
 from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
 from orders.admin.workbench import OrderWorkbenchMixin
@@ -16,6 +17,7 @@ from orders.models import Order
 class OrderAdmin(
     OrderMergeMixin,
     OrderMoneyEditsMixin,
+    OrderNoteRequestsMixin,
     OrderMessagesMixin,
     OrderWarehouseMixin,
     OrderWorkbenchMixin,

@@ -157,6 +157,9 @@ def _note_finding(found: dict) -> str:
     return f"{kind} {value} (“{found['text']}”)" if value else f"{kind} (“{found['text']}”)"
 
 
+note_finding_text = _note_finding  # one finding of a note as a flag or a page names it
+
+
 def _in_note(d: dict) -> str:
     return _(
         "The note asks for: %(found)s. Read each back to the buyer and record it as the order's request where it "
