@@ -38,6 +38,12 @@ DELIVERY_TIME = (
     re.compile(r"\b(?:in the|every|on)\s+(?:morning|afternoon|evening)s?\b(?=[^,;!?.\n]*\b(?:deliver|arriv|home))"),
 )
 
+# A change of address in the words buyers join freely: 改下地址, 换个收货地址, 更改一下收件地址.
+ADDRESS_CHANGE = (
+    re.compile(r"(?:改|换|更改|修改|更换|变更)(?:一下|下|个|一个)?(?:收货|收件|寄件|送货|配送|邮寄)?地址"),
+    re.compile(r"(?:收货|收件|配送|送货)地址(?:要|需要|请|麻烦)?(?:改|换|更改|修改|写错|填错|错了|不对)"),
+)
+
 # Quotes around an engraving's or a card's text (ASCII ' only at word edges: not in don't).
 QUOTED = re.compile(
     r"「([^」]+)」|『([^』]+)』|“([^”]+)”|‘([^’]+)’|\"([^\"]+)\"|《([^》]+)》|(?<![a-z])'([^']+)'(?![a-z])"

@@ -101,6 +101,9 @@ def _candidates(folded: str, compiled: _Compiled) -> list[_Match]:
     found += [
         _Match("delivery_time", None, m.start(), m.end()) for p in patterns.DELIVERY_TIME for m in p.finditer(folded)
     ]
+    found += [
+        _Match("address_change", None, m.start(), m.end()) for p in patterns.ADDRESS_CHANGE for m in p.finditer(folded)
+    ]
     shadows = {kind: [m.span() for m in p.finditer(folded)] for kind, p in compiled.not_requests.items()}
 
     def shadowed(c: _Match) -> bool:

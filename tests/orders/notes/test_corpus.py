@@ -6,11 +6,15 @@ import pytest
 
 from orders.notes import KINDS, note_read
 from tests.orders.notes.corpus import CORPUS, NOTHING
+from tests.orders.notes.corpus_second import HELD_OUT_2, HELD_OUT_2_NOTHING, SECOND_ROUND, SECOND_ROUND_NOTHING
 
 pytestmark = pytest.mark.django_db(databases=[])
 
 # The issue asks for both at 0.95 or better.
 FLOOR = 0.95
+# The second held-out set is never tuned on: a floor below the corpus's, that catches a reader made worse.
+HELD_OUT_FLOOR = 0.9
+TUNED = CORPUS + SECOND_ROUND
 
 
 def measure(corpus) -> tuple[float, float, list[str]]:
@@ -31,21 +35,32 @@ def measure(corpus) -> tuple[float, float, list[str]]:
 
 
 def test_corpus_is_large_and_varied_enough_to_measure():
-    assert len(CORPUS) >= 200
-    assert len(NOTHING) >= 60
-    kinds = {kind for _note, expected in CORPUS for kind, _value in expected}
-    assert kinds == set(KINDS)
+    assert len(TUNED) >= 200
+    assert len(NOTHING) + len(SECOND_ROUND_NOTHING) >= 60
+    assert {kind for _note, expected in TUNED for kind, _value in expected} == set(KINDS)
+    assert {kind for _note, expected in HELD_OUT_2 for kind, _value in expected} == set(KINDS)
 
 
 def test_precision_and_recall_on_the_corpus_are_at_least_095(capsys):
-    precision, recall, misses = measure(CORPUS)
+    precision, recall, misses = measure(TUNED)
 
     with capsys.disabled():
-        sys.stdout.write(f"\nnote corpus: {len(CORPUS)} notes, precision {precision:.3f}, recall {recall:.3f}\n")
+        sys.stdout.write(f"\nnote corpus: {len(TUNED)} notes, precision {precision:.3f}, recall {recall:.3f}\n")
         sys.stdout.writelines(f"   {miss}\n" for miss in misses)
     assert precision >= FLOOR, misses
     assert recall >= FLOOR, misses
 
 
+def test_precision_and_recall_on_the_second_held_out_set(capsys):
+    precision, recall, misses = measure(HELD_OUT_2)
+
+    with capsys.disabled():
+        sys.stdout.write(f"\nheld-out 2: {len(HELD_OUT_2)} notes, precision {precision:.3f}, recall {recall:.3f}\n")
+        sys.stdout.writelines(f"   {miss}\n" for miss in misses)
+    assert precision >= HELD_OUT_FLOOR, misses
+    assert recall >= HELD_OUT_FLOOR, misses
+
+
 def test_notes_that_ask_nothing_raise_nothing():
-    assert [note for note in NOTHING if note_read(note)] == []
+    asking_nothing = NOTHING + SECOND_ROUND_NOTHING + HELD_OUT_2_NOTHING
+    assert [note for note in asking_nothing if note_read(note)] == []

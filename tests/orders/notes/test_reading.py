@@ -121,3 +121,16 @@ def test_a_shops_own_words_are_added_to_the_defaults():
     assert read("玻璃制品，发小顺") == []
     with pytest.raises(ValueError, match="unknown request kinds"):
         DEFAULT_PHRASES.with_words(requests={"courier": ["x"]})
+
+
+@pytest.mark.parametrize(
+    ("note", "text"),
+    [("帮我改下地址：文三路90号", "改下地址"), ("换个收货地址", "换个收货地址"), ("收件地址填错了", "收件地址填错")],
+)
+def test_an_address_change_in_the_words_buyers_join_freely(note, text):
+    assert read(note) == [("address_change", text, None)]
+
+
+@pytest.mark.parametrize("note", ["不用改地址", "地址没错，不要换地址", "收货地址是公司"])
+def test_an_address_that_does_not_change_is_no_request(note):
+    assert read(note) == []
