@@ -186,9 +186,15 @@ def _negate(folded: str, matches: list[_Match], compiled: _Compiled) -> None:
             m.negated = m.kind not in compiled.not_negatable and (before[i] or after[i])
 
 
-def _sentence_text(folded: str, start: int, others: list[_Match]) -> tuple[int, int]:
-    """A text after a colon: to the end of its sentence, short of a clause that asks something else
-    or only thanks (贺卡写：生日快乐，发顺丰，谢谢 -> 生日快乐)."""
+def _opens_text(folded: str, match: _Match) -> bool:
+    """An engraving or a card word with its own text after it (刻字：…, 贺卡写…)."""
+    after = folded[match.end :]
+    return bool(patterns.COLON_TEXT.match(after) or patterns.WRITE_TEXT.match(after))
+
+
+def _sentence_text(folded: str, start: int, others: list[_Match], texts: list[_Match]) -> tuple[int, int]:
+    """A text after a colon: to the end of its sentence, short of a clause that asks something else,
+    opens another text or only thanks (贺卡写：生日快乐，发顺丰，谢谢 -> 生日快乐)."""
     sentence_end = patterns.SENTENCE_END.search(folded, start)
     end = sentence_end.start() if sentence_end else len(folded)
     position = start
@@ -197,7 +203,9 @@ def _sentence_text(folded: str, start: int, others: list[_Match]) -> tuple[int, 
         clause_end = end if comma < 0 else comma
         clause = folded[position:clause_end]
         if position > start and (
-            _POLITE.match(clause) or any(position <= o.start < clause_end and not o.negated for o in others)
+            _POLITE.match(clause)
+            or any(position <= o.start < clause_end and not o.negated for o in others)
+            or any(position <= t.start < clause_end and _opens_text(folded, t) for t in texts)
         ):
             return start, position - 1
         position = clause_end + 1
@@ -209,7 +217,7 @@ def _quoted(folded: str, quote: re.Match, offset: int) -> tuple[int, int]:
     return offset + quote.start(group), offset + quote.end(group)
 
 
-def _text_after(folded: str, match: _Match, others: list[_Match]) -> tuple[int, int] | None:
+def _text_after(folded: str, match: _Match, others: list[_Match], texts: list[_Match]) -> tuple[int, int] | None:
     """Where the text of an engraving or a card is: right after its request word (in quotes, after a
     colon or after 写), or quoted before it in the same clause (“生日快乐”写在贺卡上)."""
     after = folded[match.end :]
@@ -230,7 +238,7 @@ def _text_after(folded: str, match: _Match, others: list[_Match]) -> tuple[int, 
         quote = patterns.QUOTED.match(after, colon.end())
         if quote is not None:
             return _quoted(folded, quote, offset)
-        return _sentence_text(folded, offset + colon.end(), others)
+        return _sentence_text(folded, offset + colon.end(), others, texts)
     if written is not None:
         clause_end = patterns.CLAUSE_END.search(folded, offset)
         return offset, clause_end.start() if clause_end else len(folded)
@@ -251,7 +259,9 @@ def _read_texts(folded: str, note: str, matches: list[_Match]) -> list[_Match]:
     for match in matches:
         if match.kind not in TEXT_KINDS or match.negated or any(s <= match.start < e for s, e in masks):
             continue
-        span = _text_after(folded, match, [m for m in matches if m.kind not in TEXT_KINDS])
+        others = [m for m in matches if m.kind not in TEXT_KINDS]
+        texts = [m for m in matches if m.kind in TEXT_KINDS and m.start > match.end]
+        span = _text_after(folded, match, others, texts)
         if span is None:
             continue
         value = _TRAILING.sub("", note[span[0] : span[1]]).strip()

@@ -1,7 +1,8 @@
 """A second round of notes, written after the first corpus was tuned, labelled by the rules of
 ``corpus.py``. Two sets, written together before either was measured:
 
-* ``SECOND_ROUND``: the reader was tuned on these (phrases a shop would add, not note-by-note tricks);
+* ``SECOND_ROUND``: the reader was tuned on these (phrases a shop would add, not note-by-note tricks),
+  and on a third round written and measured after the second was tuned;
 * ``HELD_OUT_2``: never tuned on; measured before and after the tuning to see whether it generalised.
 """
 
@@ -99,6 +100,90 @@ SECOND_ROUND = [(note, set()) for note in SECOND_ROUND_NOTHING] + [
     ("易碎，别用中通，发顺丰", {FRAGILE, SF}),
     ("周六送，要发票", {WHEN, INVOICE}),
 ]
+
+# A third round, tuned on like the second (one miss: a colon's text ran over the next text).
+THIRD_ROUND_NOTHING = [
+    "麻烦打包仔细点，上次有个扣子掉了",
+    "衣服洗了会缩水吗",
+    "我朋友推荐来的",
+    "订单备注：无",
+    "无",
+    "没有",
+    "拍下就发吧",
+    "请按订单发货",
+    "数量没错",
+    "帮忙看看有没有瑕疵",
+    "能便宜两块吗",
+    "老板生意兴隆",
+    "好评已写",
+    "请发正品",
+    "N/A",
+    "none",
+    "Please hurry",
+    "Love your products",
+    "感謝",
+    "下單了，請查收",
+]
+THIRD_ROUND = [(note, set()) for note in THIRD_ROUND_NOTHING] + [
+    ("顺丰速运", {SF}),
+    ("发个顺丰吧，差价我补", {SF}),
+    ("用邮政EMS寄", {EMS}),
+    ("指定圆通", {YTO}),
+    ("偏远地区，只能发邮政", {EMS}),
+    ("京东物流能到，别的不行", {JD}),
+    ("不要发申通，发中通", {ZTO}),
+    ("要礼品包装", {WRAP}),
+    ("送女友的，麻烦礼盒包装", {WRAP}),
+    ("帮忙装个礼品袋", {WRAP}),
+    ("包装成礼物的样子", {WRAP}),
+    ("写一张贺卡：祝你平安喜乐", {card("祝你平安喜乐")}),
+    ("卡片上写“老婆我爱你”", {card("老婆我爱你")}),
+    ("加个手写卡", {CARD}),
+    ("贺卡内容为：毕业快乐", {card("毕业快乐")}),
+    ("项链刻字：Forever", {engrave("Forever")}),
+    ("刻“平安”两个字", {engrave("平安")}),
+    ("手链刻名字", {ENGRAVE}),
+    ("能不能送个小礼品", {GIFT}),
+    ("有没有赠品啊", {GIFT}),
+    ("多送两双袜子", {GIFT}),
+    ("送点试用装", {GIFT}),
+    ("里面是陶瓷，注意防摔", {FRAGILE}),
+    ("易碎，多加点泡沫", {FRAGILE}),
+    ("别压坏了", {FRAGILE}),
+    ("香水，怕碎", {FRAGILE}),
+    ("周一到周五白天不在家", {WHEN}),
+    ("晚上8点后再送", {WHEN}),
+    ("12月24日前要收到", {WHEN}),
+    ("下周三之后发货", {WHEN}),
+    ("春节前能到吗", {WHEN}),
+    ("地址填错了，请改成浦东新区张江路100号", {ADDRESS}),
+    ("收货人换成李娜", {ADDRESS}),
+    ("手机号写错了，是13500001234", {ADDRESS}),
+    ("改寄到我公司", {ADDRESS}),
+    ("开普票", {INVOICE}),
+    ("需要发票，抬头个人", {INVOICE}),
+    ("公司报销，要专票", {INVOICE}),
+    ("順豐快遞", {SF}),
+    ("禮盒裝", {WRAP}),
+    ("刻字：「愛你」", {engrave("愛你")}),
+    ("易碎品，請輕放", {FRAGILE}),
+    ("需要發票", {INVOICE}),
+    ("Ship via EMS please", {EMS}),
+    ("Please gift wrap", {WRAP}),
+    ("Card message: Get well soon", {card("Get well soon")}),
+    ("Please engrave 'Mia' on it", {engrave("Mia")}),
+    ("Any free samples?", {GIFT}),
+    ("Fragile - glass inside", {FRAGILE}),
+    ("Please deliver on weekends only", {WHEN}),
+    ("Wrong address, please update", {ADDRESS}),
+    ("Please include an invoice", {INVOICE}),
+    ("顺丰，易碎，要发票", {SF, FRAGILE, INVOICE}),
+    ("礼盒装，刻字：LOVE，贺卡写：生日快乐", {WRAP, engrave("LOVE"), card("生日快乐")}),
+    ("周末送，地址改成家里", {WHEN, ADDRESS}),
+]
+
+SECOND_ROUND_NOTHING += THIRD_ROUND_NOTHING
+SECOND_ROUND += THIRD_ROUND
 
 HELD_OUT_2_NOTHING = [
     "在吗？",

@@ -134,3 +134,12 @@ def test_an_address_change_in_the_words_buyers_join_freely(note, text):
 @pytest.mark.parametrize("note", ["不用改地址", "地址没错，不要换地址", "收货地址是公司"])
 def test_an_address_that_does_not_change_is_no_request(note):
     assert read(note) == []
+
+
+def test_a_text_after_a_colon_ends_where_another_text_begins():
+    assert read("礼盒装，刻字：LOVE，贺卡写：生日快乐") == [
+        ("gift_wrap", "礼盒装", None),
+        ("engraving", "刻字：LOVE", "LOVE"),
+        ("card_message", "贺卡写：生日快乐", "生日快乐"),
+    ]
+    assert read("贺卡写：刻骨铭心，永远爱你") == [("card_message", "贺卡写：刻骨铭心，永远爱你", "刻骨铭心，永远爱你")]
