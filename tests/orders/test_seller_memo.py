@@ -2,11 +2,13 @@
 buyer's note (findings name their source), and, like a note, never auto-confirmed."""
 
 import pytest
+from django.test import Client
 
 from orders.models import Order, ShopSettings
+from orders.roles import WAREHOUSE
 from orders.shop_config import shop_config_invalidate
 from tests.factories import order_payload
-from tests.orders.helpers import create_order, patch
+from tests.orders.helpers import create_confirmed_order, create_order, patch
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,24 @@ def test_auto_confirm_leaves_an_order_with_a_seller_memo_to_an_agent(api, catalo
 
     assert memo["status"] == "pending_confirmation"
     assert clean["status"] == "confirmed"
+
+
+def test_a_merge_keeps_the_memo_of_every_original(api, agent_api, catalogue):
+    first = create_order(api, buyer_note="", seller_memo="易碎")
+    second = create_order(api, buyer_note="", seller_memo="发票已开", lines=[{"sku": "SHOE-WHITE-40", "quantity": 1}])
+
+    response = agent_api.post("/api/v1/orders/merge/", {"order_ids": [first["id"], second["id"]]}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["seller_memo"] == "易碎\n发票已开"
+
+
+def test_the_pick_list_shows_the_memo(api, agent_api, catalogue, staff_user):
+    order = create_confirmed_order(api, agent_api, buyer_note="", seller_memo="已和买家确认：周六送")
+    client = Client()
+    client.force_login(staff_user(WAREHOUSE))
+
+    response = client.get(f"/admin/warehouse/pick-list/?ids={order['id']}")
+
+    assert response.status_code == 200
+    assert "已和买家确认：周六送" in response.content.decode()
