@@ -29,10 +29,16 @@ def note_flag_cause(category: str) -> str:
     return f"request.in_note:{category}"
 
 
-def _note(found: list[dict]) -> str:
+def _text(item: dict, structured: object) -> str:
+    """One finding as the flag names it; a note that contradicts the order says what the order says."""
+    text = note_finding_text(item)
+    return text if structured is None else f"{text} ≠ {structured}"
+
+
+def _note(found: list[tuple[dict, object]]) -> str:
     by_source: dict[str, list[str]] = {}
-    for item in found:
-        by_source.setdefault(item.get("source", "buyer_note"), []).append(note_finding_text(item))
+    for item, structured in found:
+        by_source.setdefault(item.get("source", "buyer_note"), []).append(_text(item, structured))
     return " ".join(
         f"{_SOURCES.get(source, _SOURCES['buyer_note'])()}: {'; '.join(texts)}" for source, texts in by_source.items()
     )
@@ -40,11 +46,12 @@ def _note(found: list[dict]) -> str:
 
 def note_flags(findings: list[Finding]) -> dict[str, tuple[str, str]]:
     """cause -> (category, note) for what the notes ask: one flag per category, conflicts included."""
-    found: dict[str, list[dict]] = {}
+    found: dict[str, list[tuple[dict, object]]] = {}
     for finding in findings:
         if finding.code in NOTE_FINDING_CODES:
+            structured = finding.data.get("structured")  # a conflict's: what the order says instead
             for item in finding.data.get("found", []):
                 category = NOTE_KIND_CATEGORIES.get(item.get("kind"))
-                if category is not None and item not in found.get(category, []):
-                    found.setdefault(category, []).append(item)
+                if category is not None and (item, structured) not in found.get(category, []):
+                    found.setdefault(category, []).append((item, structured))
     return {note_flag_cause(category): (category, _note(items)) for category, items in found.items()}

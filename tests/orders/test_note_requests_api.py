@@ -201,3 +201,13 @@ def test_who_may_convert(api, other_api, warehouse_api, supervisor_api, catalogu
     assert convert(other_api, order, {"kind": "courier"}).status_code == 403
     assert convert(warehouse_api, order, {"kind": "courier"}).status_code == 403
     assert convert(supervisor_api, order, {"kind": "courier"}).status_code == 200
+
+
+def test_a_note_that_contradicts_the_order_flags_what_each_says(api, catalogue):
+    order = create_order(api, buyer_note="请发顺丰", special_requests={"courier": "ZTO"})
+
+    flags = auto_flags(order["id"])
+
+    assert flags["request.in_note:courier"][0] == "courier"
+    assert flags["request.in_note:courier"][2].endswith("(“顺丰”) ≠ ZTO")
+    assert flags["request.courier"][0] == "courier"
