@@ -169,9 +169,7 @@ def order_note_convert(
 
 def _resolved_by(row: CheckResult | None, actor: Actor) -> None:
     """The check resolved itself when its last finding became a request: the agent resolved it."""
-    if row is None or actor.user is None:
-        return
-    row.refresh_from_db()
-    if row.status == CheckStatus.RESOLVED and row.resolved_by_id is None:
-        row.resolved_by = actor.user
-        row.save(update_fields=["resolved_by", "updated_at"])
+    if row is not None and actor.user is not None:
+        CheckResult.objects.filter(pk=row.pk, status=CheckStatus.RESOLVED, resolved_by__isnull=True).update(
+            resolved_by=actor.user
+        )
