@@ -39,17 +39,27 @@ DELIVERY_TIME = (
 )
 
 # A change of address in the words buyers join freely: 改下地址, 换个收货地址, 更改一下收件地址.
+# The address, the phone or the recipient said to be wrong or changing: 地址写成公司的了, 电话号码换了.
+_WHERE = r"(?:收货|收件|寄件|送货|配送|邮寄)?地址"
+_PHONE = r"(?:电话|手机|联系)(?:号码|号)?|号码"
+_CHANGED = r"(?:要|需要|请|麻烦|帮我)?(?:改|换|更改|修改|变更|写错|填错|选错|写成|填成|错了|不对|有误)"
 ADDRESS_CHANGE = (
-    re.compile(r"(?:改|换|更改|修改|更换|变更)(?:一下|下|个|一个)?(?:收货|收件|寄件|送货|配送|邮寄)?地址"),
-    re.compile(r"(?:收货|收件|配送|送货)地址(?:要|需要|请|麻烦)?(?:改|换|更改|修改|写错|填错|错了|不对)"),
+    re.compile(rf"(?:改|换|更改|修改|更换|变更)(?:一下|下|个|一个)?{_WHERE}"),
+    re.compile(rf"{_WHERE}{_CLAUSE_CHAR}{{0,2}}?{_CHANGED}"),
+    re.compile(rf"(?:{_PHONE}){_CHANGED}"),
+    re.compile(r"改(?:寄|发|送)?(?:成|为|到)(?:我)?(?:家里|老家|公司|单位|学校|宿舍|家)"),
+    re.compile(r"\b(?:my |the )?address (?:has )?changed\b|\bi(?:'ve| have)? moved\b"),
 )
+
+# Wrapping as a gift in the buyer's own order of words: 礼物要包装, 礼品帮忙包一下.
+GIFT_WRAP = (re.compile(rf"礼[物品]{_CLAUSE_CHAR}{{0,3}}?包(?:装|一下|好)(?![盒袋箱])"),)
 
 # Quotes around an engraving's or a card's text (ASCII ' only at word edges: not in don't).
 QUOTED = re.compile(
     r"「([^」]+)」|『([^』]+)』|“([^”]+)”|‘([^’]+)’|\"([^\"]+)\"|《([^》]+)》|(?<![a-z])'([^']+)'(?![a-z])"
 )
 # Between a request word and its text: 刻字内容为：…, 贺卡上面写：…, card message: …, a note saying "…".
-_LEAD = r"[^;!?。…\n:\"“「『‘《']{0,10}?"
+_LEAD = r"(?:[^;!?。…\n:\"“「『‘《']{0,10}?|[a-z ]{0,24}?)"
 COLON_TEXT = re.compile(rf"^{_LEAD}:\s*")
 QUOTE_AFTER = re.compile(rf"^{_LEAD}(?=[\"“「『‘《'])")
 WRITE_TEXT = re.compile(
@@ -57,4 +67,6 @@ WRITE_TEXT = re.compile(
     r"(?:就写|请写|帮忙写|写上|写着|写|内容为|内容是|saying|that says|reading|with the words)\s*"
 )
 # Letters and digits right after 刻 (刻LOVE, 刻 W&L 520): engravings are often initials and dates.
-LATIN_TEXT = re.compile(r"^\s*([a-z0-9][a-z0-9&+.\-♥❤ ]*[a-z0-9♥❤]|[a-z0-9])(?![a-z0-9])")
+LATIN_TEXT = re.compile(
+    r"^(?:上|个|一下)?(?:英文|拼音)?(?:名字|名|字母|缩写)?\s*([a-z0-9][a-z0-9&+.\-♥❤ ]*[a-z0-9♥❤]|[a-z0-9])(?![a-z0-9])"
+)

@@ -97,7 +97,7 @@ COURIERS: dict[str, tuple[str, ...]] = {
     "STO": _phrases("申通, sto express, sto"),
     "YD": _phrases("韵达, yunda"),
     "JD": _phrases("京东快递, 京东物流, 京东, jd logistics, jd express, jd"),
-    "EMS": _phrases("ems, 邮政, 中国邮政, china post"),
+    "EMS": _phrases("ems, 邮政, 中国邮政, 邮局, china post"),
 }
 
 NOT_REQUESTS: dict[str, tuple[str, ...]] = {

@@ -102,7 +102,10 @@ def _candidates(folded: str, compiled: _Compiled) -> list[_Match]:
         _Match("delivery_time", None, m.start(), m.end()) for p in patterns.DELIVERY_TIME for m in p.finditer(folded)
     ]
     found += [
-        _Match("address_change", None, m.start(), m.end()) for p in patterns.ADDRESS_CHANGE for m in p.finditer(folded)
+        _Match(kind, None, m.start(), m.end())
+        for kind, kind_patterns in (("address_change", patterns.ADDRESS_CHANGE), ("gift_wrap", patterns.GIFT_WRAP))
+        for p in kind_patterns
+        for m in p.finditer(folded)
     ]
     shadows = {kind: [m.span() for m in p.finditer(folded)] for kind, p in compiled.not_requests.items()}
 
@@ -193,8 +196,8 @@ def _opens_text(folded: str, match: _Match) -> bool:
 
 
 def _sentence_text(folded: str, start: int, others: list[_Match], texts: list[_Match]) -> tuple[int, int]:
-    """A text after a colon: to the end of its sentence, short of a clause that asks something else,
-    opens another text or only thanks (贺卡写：生日快乐，发顺丰，谢谢 -> 生日快乐)."""
+    """A text after a colon: to the end of its sentence, short of a clause that asks or refuses
+    something else, opens another text or only thanks (贺卡写：生日快乐，别放发票，谢谢 -> 生日快乐)."""
     sentence_end = patterns.SENTENCE_END.search(folded, start)
     end = sentence_end.start() if sentence_end else len(folded)
     position = start
@@ -204,7 +207,7 @@ def _sentence_text(folded: str, start: int, others: list[_Match], texts: list[_M
         clause = folded[position:clause_end]
         if position > start and (
             _POLITE.match(clause)
-            or any(position <= o.start < clause_end and not o.negated for o in others)
+            or any(position <= o.start < clause_end for o in others)
             or any(position <= t.start < clause_end and _opens_text(folded, t) for t in texts)
         ):
             return start, position - 1

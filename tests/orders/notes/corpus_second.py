@@ -2,7 +2,7 @@
 ``corpus.py``. Two sets, written together before either was measured:
 
 * ``SECOND_ROUND``: the reader was tuned on these (phrases a shop would add, not note-by-note tricks),
-  and on a third round written and measured after the second was tuned;
+  and on a third and a fourth round, each written and measured after the one before was tuned;
 * ``HELD_OUT_2``: never tuned on; measured before and after the tuning to see whether it generalised.
 """
 
@@ -182,8 +182,83 @@ THIRD_ROUND = [(note, set()) for note in THIRD_ROUND_NOTHING] + [
     ("周末送，地址改成家里", {WHEN, ADDRESS}),
 ]
 
-SECOND_ROUND_NOTHING += THIRD_ROUND_NOTHING
-SECOND_ROUND += THIRD_ROUND
+# A fourth round, chattier (measured P 0.939 / R 0.836 before it was tuned on: phones and addresses said to be
+# wrong, gift wrap in the buyer's word order, 邮局, a name after 刻上, a text that ran over a refusal).
+FOURTH_ROUND_NOTHING = [
+    "亲，这个尺码偏大还是偏小？我平时穿L",
+    "麻烦老板发货前检查一下拉链，上次的拉链坏了",
+    "我下单了两个颜色，都要哦",
+    "能不能便宜点，买了好几次了",
+    "宝贝收到了会追评的",
+    "请不要放广告单",
+    "东西是给孩子用的，质量一定要好",
+    "尽量今天发出，谢谢老板",
+    "看了好久终于下单了",
+    "希望物流给力",
+    "上次的快递很快，这次也一样吧",
+    "请核对好型号再发",
+    "亲，有货吗？没货就退款",
+    "不用打电话确认了，直接发",
+    "Can you check the stock first?",
+    "Just ordered, thank you!",
+    "能发就尽快发",
+    "麻煩確認一下尺寸",
+    "已经拍下，等你发货",
+    "备注：无特殊要求",
+]
+FOURTH_ROUND = [(note, set()) for note in FOURTH_ROUND_NOTHING] + [
+    ("老板，我这边是偏远山区，只有邮政能到，麻烦发邮政，谢谢啦", {EMS}),
+    ("送给客户的，麻烦发顺丰，包装好看一点，谢谢", {SF, WRAP}),
+    ("亲，能帮我刻个字吗？刻“2026.05.20”", {engrave("2026.05.20")}),
+    ("麻烦在盒子里放一张卡片，写上：祝你前程似锦", {card("祝你前程似锦")}),
+    ("宝贝是玻璃的，快递路上容易碎，麻烦多包几层", {FRAGILE}),
+    ("我这周都不在家，下周一以后再送", {WHEN}),
+    ("收货地址写成公司的了，帮我改成家里：海淀区中关村大街1号", {ADDRESS}),
+    ("公司采购，需要开增值税普通发票，抬头和税号我发聊天框", {INVOICE}),
+    ("听说买满有赠品，我买够了，记得送哦", {GIFT}),
+    ("买给女朋友的生日礼物，能帮忙包装成礼品吗，再放张贺卡", {WRAP, CARD}),
+    ("能不能走京东？别的快递太慢了", {JD}),
+    ("韵达可以吗", {YD}),
+    ("发申通吧，我家楼下就是申通", {STO}),
+    ("圆通快一点，发圆通", {YTO}),
+    ("中通到付也行", {ZTO}),
+    ("里面有陶瓷杯，请做好防震", {FRAGILE}),
+    ("送长辈的，礼盒要精美", {WRAP}),
+    ("打火机刻字：王建国 六十大寿", {engrave("王建国 六十大寿")}),
+    ("卡片写：谢谢你一直陪着我", {card("谢谢你一直陪着我")}),
+    ("晚上六点以后家里才有人", {WHEN}),
+    ("下午送货，上午不在", {WHEN}),
+    ("请在2月14日之前送到", {WHEN}),
+    ("电话号码换了，新号码13600007777", {ADDRESS}),
+    ("收件人写我妈：张秀英", {ADDRESS}),
+    ("要纸质发票，随货寄", {INVOICE}),
+    ("能开票吗？", {INVOICE}),
+    ("赠品可以换成别的吗", {GIFT}),
+    ("小样多给点", {GIFT}),
+    ("请帮忙刻上英文名 Lily", {engrave("Lily")}),
+    ("亲，要顺丰，加钱可以", {SF}),
+    ("老客户了，送点小东西呗", {GIFT}),
+    ("屏幕易碎，包装一定要结实", {FRAGILE}),
+    ("禮物要包裝，再附上賀卡寫：新婚快樂", {WRAP, card("新婚快樂")}),
+    ("請寄郵局", {EMS}),
+    ("刻字內容為「Ken & Amy」", {engrave("Ken & Amy")}),
+    ("週末才在家，平日不要送", {WHEN}),
+    ("地址要改，請聯繫我", {ADDRESS}),
+    ("需要開收據", {INVOICE}),
+    ("I'll be away until the 15th, please deliver after that", {WHEN}),
+    ("It's a birthday present, could you gift wrap it and add a card saying 'Happy 30th'?", {WRAP, card("Happy 30th")}),
+    ("Please ship by SF, I can pay the extra", {SF}),
+    ("The glass is fragile, please use bubble wrap", {FRAGILE}),
+    ("My address changed: 99 Huaihai Rd, Shanghai", {ADDRESS}),
+    ("Company purchase, VAT invoice needed", {INVOICE}),
+    ("Could you engrave my initials 'RT'?", {engrave("RT")}),
+    ("Any chance of a freebie?", {GIFT}),
+    ("顺丰发，贺卡写：平安喜乐，别放发票", {SF, card("平安喜乐")}),
+    ("易碎品，周六上午送，地址改到公司", {FRAGILE, WHEN, ADDRESS}),
+]
+
+SECOND_ROUND_NOTHING += THIRD_ROUND_NOTHING + FOURTH_ROUND_NOTHING
+SECOND_ROUND += THIRD_ROUND + FOURTH_ROUND
 
 HELD_OUT_2_NOTHING = [
     "在吗？",

@@ -143,3 +143,36 @@ def test_a_text_after_a_colon_ends_where_another_text_begins():
         ("card_message", "贺卡写：生日快乐", "生日快乐"),
     ]
     assert read("贺卡写：刻骨铭心，永远爱你") == [("card_message", "贺卡写：刻骨铭心，永远爱你", "刻骨铭心，永远爱你")]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("收货地址写成公司的了", [("address_change", "收货地址写成")]),
+        ("电话号码换了，新号码13600007777", [("address_change", "电话号码换")]),
+        ("帮我改成家里", [("address_change", "改成家里")]),
+        ("My address changed", [("address_change", "My address changed")]),
+        ("禮物要包裝", [("gift_wrap", "禮物要包裝")]),
+        ("請寄郵局", [("courier", "郵局")]),
+    ],
+)
+def test_requests_in_the_buyers_own_order_of_words(note, expected):
+    assert [(kind, text) for kind, text, _value in read(note)] == expected
+
+
+@pytest.mark.parametrize("note", ["地址没错", "电话号码是13600007777", "礼物包装盒很好看，谢谢"])
+def test_the_same_words_that_ask_for_no_change(note):
+    assert [kind for kind, _text, _value in read(note)] in ([], ["gift_wrap"])
+    assert "address_change" not in [kind for kind, _text, _value in read(note)]
+
+
+@pytest.mark.parametrize(
+    ("note", "value"),
+    [("请帮忙刻上英文名 Lily", "Lily"), ("Could you engrave my initials 'RT'?", "RT")],
+)
+def test_an_engravings_text_after_a_few_words(note, value):
+    assert [v for kind, _text, v in read(note) if kind == "engraving"] == [value]
+
+
+def test_a_cards_text_stops_before_a_refusal():
+    assert read("贺卡写：平安喜乐，别放发票") == [("card_message", "贺卡写：平安喜乐", "平安喜乐")]
