@@ -3,7 +3,8 @@
 
 * ``SECOND_ROUND``: the reader was tuned on these (phrases a shop would add, not note-by-note tricks),
   and on a third and a fourth round, each written and measured after the one before was tuned;
-* ``HELD_OUT_2``: never tuned on; measured before and after the tuning to see whether it generalised.
+* ``HELD_OUT_2``: never tuned on; measured before and after the tuning to see whether it generalised;
+* ``HELD_OUT_3``: written last, measured once, never tuned on.
 """
 
 from tests.orders.notes.corpus import (
@@ -331,4 +332,71 @@ HELD_OUT_2 = [(note, set()) for note in HELD_OUT_2_NOTHING] + [
     ("发顺丰，易碎，周末送", {SF, FRAGILE, WHEN}),
     ("礼盒+贺卡，贺卡写：一生一世", {WRAP, card("一生一世")}),
     ("不要中通，改发韵达", {YD}),
+]
+
+# A third held-out set, written after the fourth round was tuned and measured once (P 1.000 / R 1.000): never
+# tuned on either. Its writer had read the phrase lists by then; held-out 2 is the sterner measure.
+HELD_OUT_3_NOTHING = [
+    "掌柜的，辛苦了，祝生意红火",
+    "颜色和图片有色差吗",
+    "我要的是加厚款，别发错了",
+    "两件一起发，省运费",
+    "亲，麻烦快点，周末要穿",
+    "好的，等收货",
+    "下次还来",
+    "这个能机洗吗",
+    "不要赠品，便宜点就行",
+    "不用发票",
+    "Please pack both items together",
+    "Is it waterproof?",
+    "謝謝，辛苦了",
+    "拍错了，请以这单为准",
+    "快递员别打电话，直接放门口",
+]
+HELD_OUT_3 = [(n, set()) for n in HELD_OUT_3_NOTHING] + [
+    ("请务必发顺丰，其他快递不收", {SF}),
+    ("快递选京东，谢谢", {JD}),
+    ("麻烦走韵达快递", {YD}),
+    ("有中通吗？只要中通", {ZTO}),
+    ("邮政EMS，新疆的", {EMS}),
+    ("帮忙用礼盒包一下，送人的", {WRAP}),
+    ("需要精美包装", {WRAP}),
+    ("生日礼物，帮我包装好看点，放张贺卡", {WRAP, CARD}),
+    ("贺卡写：爷爷奶奶身体健康", {card("爷爷奶奶身体健康")}),
+    ("卡片上写“我们结婚啦”", {card("我们结婚啦")}),
+    ("刻字：2020-2026", {engrave("2020-2026")}),
+    ("刻“勿忘初心”四个字", {engrave("勿忘初心")}),
+    ("笔身刻字 CHEN", {engrave("CHEN")}),
+    ("可以送个小赠品吗", {GIFT}),
+    ("多送几个纽扣", {GIFT}),
+    ("是玻璃瓶，请防压防摔", {FRAGILE}),
+    ("易碎品！！！", {FRAGILE}),
+    ("蛋糕模具，怕压，包结实一点", {FRAGILE}),
+    ("周六周日才在家", {WHEN}),
+    ("晚上7点以后再派送", {WHEN}),
+    ("25号之前一定要到", {WHEN}),
+    ("国庆后再发货", {WHEN}),
+    ("地址改成：成都市武侯区人民南路四段1号", {ADDRESS}),
+    ("收货人写错了，应该是刘洋", {ADDRESS}),
+    ("手机号填错了，正确是13712345678", {ADDRESS}),
+    ("开发票，抬头：上海某某有限公司", {INVOICE}),
+    ("需要增值税专票", {INVOICE}),
+    ("要收据，报销用", {INVOICE}),
+    ("請用順豐寄送", {SF}),
+    ("幫忙包成禮物，謝謝", {WRAP}),
+    ("賀卡寫：生日快樂寶貝", {card("生日快樂寶貝")}),
+    ("易碎，請小心", {FRAGILE}),
+    ("週末送貨", {WHEN}),
+    ("需要統一編號發票", {INVOICE}),
+    ("Please send via YTO", {YTO}),
+    ("Please put it in a gift box", {WRAP}),
+    ("Card: 'With love, from Tom'", {card("With love, from Tom")}),
+    ("Engrave 'ALWAYS' please", {engrave("ALWAYS")}),
+    ("Can I get a free gift?", {GIFT}),
+    ("Handle with care please", {FRAGILE}),
+    ("Deliver before Christmas please", {WHEN}),
+    ("Wrong address, I'll send the new one", {ADDRESS}),
+    ("Need a receipt for work", {INVOICE}),
+    ("顺丰，礼盒装，易碎", {SF, WRAP, FRAGILE}),
+    ("发申通，周末送，要发票", {STO, WHEN, INVOICE}),
 ]

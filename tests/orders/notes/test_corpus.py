@@ -6,7 +6,14 @@ import pytest
 
 from orders.notes import KINDS, note_read
 from tests.orders.notes.corpus import CORPUS, NOTHING
-from tests.orders.notes.corpus_second import HELD_OUT_2, HELD_OUT_2_NOTHING, SECOND_ROUND, SECOND_ROUND_NOTHING
+from tests.orders.notes.corpus_second import (
+    HELD_OUT_2,
+    HELD_OUT_2_NOTHING,
+    HELD_OUT_3,
+    HELD_OUT_3_NOTHING,
+    SECOND_ROUND,
+    SECOND_ROUND_NOTHING,
+)
 
 pytestmark = pytest.mark.django_db(databases=[])
 
@@ -51,16 +58,17 @@ def test_precision_and_recall_on_the_corpus_are_at_least_095(capsys):
     assert recall >= FLOOR, misses
 
 
-def test_precision_and_recall_on_the_second_held_out_set(capsys):
-    precision, recall, misses = measure(HELD_OUT_2)
+@pytest.mark.parametrize(("name", "held_out"), [("held-out 2", HELD_OUT_2), ("held-out 3", HELD_OUT_3)])
+def test_precision_and_recall_on_the_held_out_sets(capsys, name, held_out):
+    precision, recall, misses = measure(held_out)
 
     with capsys.disabled():
-        sys.stdout.write(f"\nheld-out 2: {len(HELD_OUT_2)} notes, precision {precision:.3f}, recall {recall:.3f}\n")
+        sys.stdout.write(f"\n{name}: {len(held_out)} notes, precision {precision:.3f}, recall {recall:.3f}\n")
         sys.stdout.writelines(f"   {miss}\n" for miss in misses)
     assert precision >= HELD_OUT_FLOOR, misses
     assert recall >= HELD_OUT_FLOOR, misses
 
 
 def test_notes_that_ask_nothing_raise_nothing():
-    asking_nothing = NOTHING + SECOND_ROUND_NOTHING + HELD_OUT_2_NOTHING
+    asking_nothing = NOTHING + SECOND_ROUND_NOTHING + HELD_OUT_2_NOTHING + HELD_OUT_3_NOTHING
     assert [note for note in asking_nothing if note_read(note)] == []
