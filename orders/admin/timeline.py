@@ -35,6 +35,7 @@ FIELD_LABELS: dict[str, Any] = {
     "due_at": gettext_lazy("due"),
     "until": gettext_lazy("on hold until"),
     "totals": gettext_lazy("totals"),
+    "from_note": gettext_lazy("from the note"),
 }
 CHECK_CODE_FIELDS = {"code", "checks", "opened", "resolved"}  # their values are check codes: shown by title
 

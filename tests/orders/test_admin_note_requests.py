@@ -56,7 +56,9 @@ def test_pressing_the_button_makes_the_finding_the_request(api, catalogue, staff
     response = press_convert(client, order["id"], kind="courier", value="SF", source="buyer_note")
 
     assert response.status_code == 200
-    assert "now the order" in response.content.decode()
+    html = response.content.decode()
+    assert "now the order" in html
+    assert "from the note" in html  # the history names where the request came from
     assert Order.objects.get(pk=order["id"]).requested_courier == "SF"
 
 
