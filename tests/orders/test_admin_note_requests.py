@@ -121,3 +121,17 @@ def test_agents_read_the_phrases_but_only_supervisors_change_them(staff_user):
 
     assert agent.get("/admin/orders/notephrase/").status_code == 200
     assert agent.get("/admin/orders/notephrase/add/").status_code == 403
+
+
+def test_a_supervisor_tries_a_note_against_the_shops_words(catalogue, staff_user):
+    client = login(staff_user(SUPERVISORS))
+    NotePhrase.objects.create(kind="courier", phrase="极兔", courier=Courier.objects.get(code="YD"))
+
+    found = client.get("/admin/orders/notephrase/", {"try": "请发極兔，易碎"})
+    nothing = client.get("/admin/orders/notephrase/", {"try": "谢谢", "kind": "courier"})
+
+    assert found.status_code == 200  # "try" is no filter of the list: no redirect to ?e=1
+    html = found.content.decode()
+    assert "<strong>YD</strong>" in html and "fragile goods" in html
+    assert "asks for nothing" in nothing.content.decode()
+    assert "极兔" in nothing.content.decode()  # the list, filtered by kind, is still there
