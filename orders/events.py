@@ -126,13 +126,20 @@ def requests_changed_event(
     before: dict[str, object] | None = None,
     after: dict[str, object] | None = None,
     buyer_note: dict[str, str] | None = None,
+    seller_memo: dict[str, str] | None = None,
+    from_note: dict[str, object] | None = None,
 ) -> OrderEvent:
-    """The special requests before and after, and the buyer's note before and after: each when it changed."""
+    """The special requests before and after, and the buyer's note and the seller's memo before and
+    after: each when it changed. ``from_note``: the note's finding an agent made the request from."""
     data: dict[str, object] = {}
     if before is not None or after is not None:
         data.update(before=before, after=after)
     if buyer_note is not None:
         data.update(buyer_note=buyer_note)
+    if seller_memo is not None:
+        data.update(seller_memo=seller_memo)
+    if from_note is not None:
+        data.update(from_note=from_note)
     return _event(order, OrderEventType.REQUESTS_CHANGED, actor, data)
 
 

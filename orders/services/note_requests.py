@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.checks.notes import NOTE_SOURCES
-from orders.events import Actor, event_record
+from orders.events import Actor, events_record, requests_changed_event
 from orders.exceptions import DomainError, InvalidInput, OrderNotEditable
-from orders.models import CheckResult, CheckStatus, Order, OrderEventType
+from orders.models import CheckResult, CheckStatus, Order
 from orders.notes import KINDS
 from orders.services.locking import order_lock
 from orders.services.pipeline import order_changed
@@ -154,13 +154,14 @@ def order_note_convert(
     setattr(order, CONVERTIBLE[kind], structured)
     order.version += 1
     order.save()
-    event_record(
-        order=order,
-        type=OrderEventType.REQUESTS_CHANGED,
-        actor=actor,
-        before=before,
-        after=dict(order.special_requests),
-        from_note={key: finding.get(key) for key in ("kind", "text", "value", "source")},
+    events_record(
+        requests_changed_event(
+            order=order,
+            actor=actor,
+            before=before,
+            after=dict(order.special_requests),
+            from_note={key: finding.get(key) for key in ("kind", "text", "value", "source")},
+        )
     )
     order_changed(order=order, actor=actor)
     _resolved_by(row, actor)
