@@ -13,7 +13,7 @@ from orders.roles import AGENTS
 from orders.services.tokens import staff_token_issue
 from tests.conftest import make_staff
 from tests.integration.helpers import run_concurrently
-from tests.orders.helpers import create_order
+from tests.orders.helpers import create_flat_fee_order, create_order
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,7 +38,7 @@ def post(client: APIClient, path: str, body: dict, **headers) -> tuple[int, dict
 
 
 def test_two_agents_with_the_same_version_get_one_success_and_one_412(api, catalogue, agents):
-    order = create_order(api, payment_status="unpaid")
+    order = create_flat_fee_order(api, payment_status="unpaid")
     version = f'"{order["version"]}"'
 
     def call(index: int):
@@ -60,7 +60,7 @@ def test_two_agents_with_the_same_version_get_one_success_and_one_412(api, catal
 
 def test_concurrent_edits_without_if_match_are_all_applied(api, catalogue, agents):
     # 99.00 of goods: agents may take 9.90 off in all, so nine 1.00 discounts pass and the rest are refused.
-    order = create_order(api, payment_status="unpaid")
+    order = create_flat_fee_order(api, payment_status="unpaid")
     threads = 12
 
     def call(index: int):
@@ -83,8 +83,12 @@ def test_concurrent_edits_without_if_match_are_all_applied(api, catalogue, agent
 def _merge_with_edits_round(api, agents, buyer: str) -> None:
     customer = {"external_id": buyer}
     first = create_order(api, payment_status="unpaid", customer=customer)
-    second = create_order(
-        api, payment_status="unpaid", customer=customer, lines=[{"sku": "SHOE-WHITE-40", "quantity": 1}]
+    second = create_order(  # shoes ship free by the rules (from 108)
+        api,
+        payment_status="unpaid",
+        customer=customer,
+        lines=[{"sku": "SHOE-WHITE-40", "quantity": 1}],
+        shipping_fee="0.00",
     )
     first_path, second_path = f"/api/v1/orders/{first['id']}/", f"/api/v1/orders/{second['id']}/"
     calls = [
@@ -146,7 +150,7 @@ def test_two_merges_sharing_an_order_one_wins(api, catalogue, agents):
 
 
 def test_two_unmerges_at_once_restore_once(api, catalogue, agents):
-    first, second = (create_order(api) for _ in range(2))
+    first, second = (create_flat_fee_order(api) for _ in range(2))
     primary = post(agents[0], "/api/v1/orders/merge/", {"order_ids": [first["id"], second["id"]]})[1]
 
     results = run_concurrently(2, lambda index: post(agents[index], f"/api/v1/orders/{primary['id']}/unmerge/", {}))
