@@ -23,7 +23,7 @@ def preview_and_save(page: Page, fields: dict[str, str], after_total: str) -> No
 def test_a_supervisor_edits_the_price_and_the_shipping_fee_with_previews(
     server_url, page, login_as, make_order, admin_order_url, screenshot
 ):
-    order = make_order()  # 99.00 + 10.00 shipping, paid
+    order = make_order(shipping_fee="10.00")  # 99.00 + 10.00 shipping (a flat fee, above the rule), paid
     login_as(SUPERVISORS)
     page.goto(f"{server_url}{admin_order_url(order)}")
 
