@@ -86,6 +86,16 @@ def catalogue_load() -> None:
     catalog_upsert(rows=CATALOGUE)
 
 
+BEIJING_SCHOOL = {
+    "recipient": "韩梅梅",
+    "phone": "13900139000",
+    "province": "北京市",
+    "city": "北京市",
+    "district": "海淀区",
+    "street": "颐和园路5号 北京大学学生宿舍36楼302",
+    "postcode": "100871",
+    "kind": "school",
+}
 SHANGHAI_WORK = {
     "recipient": "李雷",
     "phone": "13800138000",

@@ -8,24 +8,14 @@ from playwright.sync_api import expect
 
 from orders.models import Order
 from orders.roles import AGENTS
-
-SCHOOL = {
-    "recipient": "韩梅梅",
-    "phone": "13900139000",
-    "province": "北京市",
-    "city": "北京市",
-    "district": "海淀区",
-    "street": "颐和园路5号 北京大学学生宿舍36楼302",
-    "postcode": "100871",
-    "kind": "school",
-}
+from tests.factories import BEIJING_SCHOOL
 
 
 def test_an_agent_holds_a_school_parcel_until_term_starts(server_url, page, login_as, make_order, screenshot):
     order = make_order(
         placed_at="2027-01-15T09:00:00+08:00",
-        customer={"external_id": "han", "default_address": SCHOOL},
-        shipping_address=SCHOOL,
+        customer={"external_id": "han", "default_address": BEIJING_SCHOOL},
+        shipping_address=BEIJING_SCHOOL,
         shipping_fee="8.00",
     )
     assert order.checks.filter(code="address.school_in_holiday").exists()

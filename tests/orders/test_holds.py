@@ -16,19 +16,10 @@ from orders.services.workflow import holds_release_due
 from orders.shop_config import Holiday
 from orders.tasks.workflow import holds_release_due as holds_release_due_task
 from tests.conftest import admin_login
+from tests.factories import BEIJING_SCHOOL
 from tests.orders.helpers import act, codes, create_order
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-BEIJING_SCHOOL = {
-    "recipient": "韩梅梅",
-    "phone": "13900139000",
-    "province": "北京市",
-    "city": "北京市",
-    "district": "海淀区",
-    "street": "颐和园路5号 北京大学 32号楼 410",
-    "postcode": "100871",
-    "kind": "school",
-}
 
 
 def tomorrow() -> date:

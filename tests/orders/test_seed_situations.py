@@ -2,21 +2,11 @@
 
 import pytest
 
-from tests.factories import SHANGHAI_HOME, SHANGHAI_WORK
+from tests.factories import BEIJING_SCHOOL, SHANGHAI_HOME, SHANGHAI_WORK
 from tests.orders.helpers import codes, create_order
 
 pytestmark = pytest.mark.django_db
 
-BEIJING_SCHOOL = {
-    "recipient": "韩梅梅",
-    "phone": "13900139000",
-    "province": "北京市",
-    "city": "北京市",
-    "district": "海淀区",
-    "street": "颐和园路5号 北京大学学生宿舍36楼302",
-    "postcode": "100871",
-    "kind": "school",
-}
 XINJIANG_HOME = {
     "recipient": "张伟",
     "phone": "13609910000",
