@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from orders.models import Message, Order, OrderEvent, OrderEventType, OrderStatus, PriceEdit
+from orders.models import Message, Order, OrderEvent, OrderEventType, OrderStatus, PaymentRecord, PriceEdit
 
 
 @dataclass(frozen=True)
@@ -268,3 +268,23 @@ def buyer_confirmed_event(*, order: Order, actor: Actor) -> OrderEvent:
 def buyer_change_requested_event(*, order: Order, actor: Actor, text: str) -> OrderEvent:
     """The buyer's request for a change, word for word."""
     return _event(order, OrderEventType.BUYER_CHANGE_REQUESTED, actor, {"text": text})
+
+
+# Money received and returned (``orders.services.payments``).
+
+
+def _payment_data(record: PaymentRecord) -> dict[str, object]:
+    return {"payment": record.pk, "amount": str(record.amount), "reference": record.reference}
+
+
+def payment_recorded_event(*, record: PaymentRecord, actor: Actor, changes: Mapping[str, object]) -> OrderEvent:
+    """Money received: the record, when it was paid, and the order's money before → after (``changes``:
+    amount paid, balance due, refund due, payment status, those that moved)."""
+    data = {**_payment_data(record), "paid_at": record.at.isoformat(), **changes}
+    return _event(record.order, OrderEventType.PAYMENT_RECORDED, actor, data)
+
+
+def refund_recorded_event(*, record: PaymentRecord, actor: Actor, changes: Mapping[str, object]) -> OrderEvent:
+    """Money returned: the record, why, and the order's money before → after."""
+    data = {**_payment_data(record), "reason": record.reason, **changes}
+    return _event(record.order, OrderEventType.REFUND_RECORDED, actor, data)

@@ -100,12 +100,6 @@ class NegativeTotal(DomainError):
     default_message = _("The total would become negative.")
 
 
-class PaidIncreaseRefused(DomainError):
-    code = "paid_increase_refused"
-    status = 409
-    default_message = _("The order is paid: its total cannot go up.")
-
-
 class MergeRefused(DomainError):
     code = "merge_refused"
     status = 409
@@ -146,3 +140,27 @@ class BuyerLinkUsed(DomainError):
     code = "buyer_link_used"
     status = 410
     default_message = _("This link has already been used.")
+
+
+class PaymentRefused(DomainError):
+    code = "payment_refused"
+    status = 409
+    default_message = _("No payment or refund can be recorded on this order.")
+
+
+class PaymentReferenceConflict(DomainError):
+    code = "payment_reference_conflict"
+    status = 409
+    default_message = _("This reference is already recorded on the order with another amount or kind.")
+
+
+class RefundExceedsDue(DomainError):
+    code = "refund_exceeds_due"
+    status = 409
+    default_message = _("The refund is larger than the refund due.")
+
+
+class PaymentDue(DomainError):
+    code = "payment_due"
+    status = 409
+    default_message = _("The order is not paid in full: it ships once the buyer has paid what is due.")

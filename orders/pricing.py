@@ -1,5 +1,5 @@
 """The money rules, in one place: line totals, order totals, the shipping fee by the rules, agents'
-price edits and their discount limit, what a paid order may still change, and merged totals.
+price edits and their discount limit, what a paid order owes or is owed after a change, and merged totals.
 
 Pure functions on in-memory orders and lines: the services lock, call these, and save.
 """
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from orders.exceptions import AmountTooLarge, DiscountLimitExceeded, InvalidInput, NegativeTotal, PaidIncreaseRefused
+from orders.exceptions import AmountTooLarge, DiscountLimitExceeded, InvalidInput, NegativeTotal
 from orders.money import ZERO, quantize
 from orders.shop_config import ShopConfig
 
@@ -106,21 +106,10 @@ def order_shipping_quote(order, *, config: ShopConfig) -> ShippingQuote:
 
 
 def payment_reconcile(order) -> None:
-    """After a change of a paid order's total: a decrease becomes a refund due, an increase is refused.
-    Unpaid orders need nothing: the buyer pays the new total."""
-    if order.payment_status != "paid":
-        return
-    if order.total > order.amount_paid:
-        raise PaidIncreaseRefused(data={"amount_paid": str(order.amount_paid), "total": str(order.total)})
-    order.refund_due = order.amount_paid - order.total
-
-
-def payment_settle(order, *, total_before: Decimal) -> None:
-    """After an agent's price or shipping edit: a paid order's total may only go down (what the buyer
-    paid too much becomes a refund due); an unpaid order's buyer simply pays the new total."""
-    if order.payment_status == "paid" and order.total > total_before:
-        raise PaidIncreaseRefused(data={"total_before": str(total_before), "total": str(order.total)})
-    payment_reconcile(order)
+    """After a change of an order's total: what the buyer paid beyond the total is a refund due; what
+    the total asks beyond what they paid is the balance due (``Order.balance_due``, 补差价), which
+    the buyer pays before the order ships. An order nobody paid for owes its new total."""
+    order.refund_due = max(order.amount_paid - order.total, ZERO)
 
 
 # --- agents' price edits ---------------------------------------------------------------------------------

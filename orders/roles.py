@@ -19,6 +19,7 @@ _READ_ORDERS = [
     "orders.view_checkresult",
     "orders.view_message",
     "orders.view_failedmessage",
+    "orders.view_paymentrecord",
 ]
 _FLAGS = ["flags.view_flag", "flags.add_flag", "flags.change_flag", "flags.view_flagcategory"]
 _READ_SETTINGS = [
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.edit_order_price",
         "orders.edit_order_shipping",
         "orders.merge_orders",
+        "orders.record_payment",
         "orders.view_full_phone",
         "orders.view_customer",
         "orders.change_customer",
@@ -60,6 +62,7 @@ ROLE_PERMISSIONS[SUPERVISORS] = [
     "orders.override_courier",
     "flags.change_flagcategory",
     "orders.unlimited_discount",
+    "orders.record_refund",
     "orders.add_product",
     "orders.change_product",
     "orders.add_variant",

@@ -118,6 +118,7 @@ ABNORMAL_REASONS = (
     "stock_shortfall",
     "purple_flag",
     "payment_missing",
+    "unpaid_overdue",
 )
 ABNORMAL_REASON_LABELS = {
     "unconfirmed_overdue": _("unconfirmed past the time limit"),
@@ -126,6 +127,7 @@ ABNORMAL_REASON_LABELS = {
     "stock_shortfall": _("stock shortfall"),
     "purple_flag": _("abnormal (purple) flag"),
     "payment_missing": _("confirmed but unpaid"),
+    "unpaid_overdue": _("unpaid past the time limit"),
 }
 
 
@@ -133,11 +135,13 @@ def abnormal_orders(*, now=None) -> QuerySet[Order]:
     """异常订单: active orders that need attention, oldest first, annotated with why.
 
     Unconfirmed past the shop's time limit, on hold, open blockers, a stock shortfall, an open flag of
-    the abnormal category (purple unless re-coloured) — which the buyer's change requests raise —, or
-    confirmed but unpaid.
+    the abnormal category (purple unless re-coloured) — which the buyer's change requests raise —,
+    confirmed but unpaid, or unpaid past the shop's limit after it was placed.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(hours=shop_config().settings.unconfirmed_alert_hours)
+    settings = shop_config().settings
+    cutoff = now - timedelta(hours=settings.unconfirmed_alert_hours)
+    unpaid_cutoff = now - timedelta(hours=settings.unpaid_abnormal_hours)
     conditions = {
         "unconfirmed_overdue": Q(status__in=AWAITING_CONFIRMATION_STATUSES, created_at__lt=cutoff),
         "on_hold": Q(status=OrderStatus.ON_HOLD),
@@ -147,6 +151,8 @@ def abnormal_orders(*, now=None) -> QuerySet[Order]:
         ),
         "purple_flag": Q(open_flag_of_category_exists(ABNORMAL)),
         "payment_missing": Q(status=OrderStatus.CONFIRMED, payment_status=PaymentStatus.UNPAID),
+        "unpaid_overdue": Q(payment_status=PaymentStatus.UNPAID)
+        & (Q(placed_at__lt=unpaid_cutoff) | Q(placed_at__isnull=True, created_at__lt=unpaid_cutoff)),
     }
     annotations = {
         f"abnormal_{name}": ExpressionWrapper(condition, output_field=BooleanField())

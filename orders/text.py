@@ -85,3 +85,4 @@ FLAG_NOTE = TextRule("note", 1000, missing=gettext_lazy("A flag needs a note: sa
 BUYER_NOTE = TextRule("buyer_note", 1000)
 SELLER_MEMO = TextRule("seller_memo", 1000)
 CHANGE_REQUEST = TextRule("text", 1000, missing=gettext_lazy("Tell us what to change."))
+PAYMENT_REFERENCE = TextRule("reference", 64)

@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": _BEAT_PERIOD,
         "options": {"expires": _BEAT_PERIOD.total_seconds()},
     },
+    "payment-reminders-queue-due": {
+        "task": "orders.tasks.payment_reminders_queue_due",
+        "schedule": _BEAT_PERIOD,
+        "options": {"expires": _BEAT_PERIOD.total_seconds()},
+    },
     "idempotency-keys-purge": {
         "task": "orders.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=1),

@@ -9,7 +9,7 @@ from orders.admin.forms import text_field
 from orders.admin.plumbing import CONFIRM_PERMISSION, PageAction
 from orders.events import Actor
 from orders.logging import mask_phones
-from orders.messaging.models import MessageTemplate
+from orders.messaging.models import RESENDABLE_CHOICES
 from orders.messaging.queue import message_resend, message_retry
 from orders.models import Order
 from orders.text import REASON
@@ -20,7 +20,7 @@ class RetryForm(forms.Form):
 
 
 class ResendForm(forms.Form):
-    template = forms.ChoiceField(choices=MessageTemplate.choices, label=gettext_lazy("message"))
+    template = forms.ChoiceField(choices=RESENDABLE_CHOICES, label=gettext_lazy("message"))
     reason = text_field(REASON.limit, required=True, label=gettext_lazy("reason"))
 
 

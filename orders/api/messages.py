@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from orders.api.permissions import staff_with, storefront_or_staff_with
 from orders.api.serializers import TextField
 from orders.api.views.common import OrderViewMixin, staff_actor, validated
-from orders.messaging.models import Message, MessageTemplate
+from orders.messaging.models import RESENDABLE_CHOICES, Message
 from orders.messaging.queue import message_resend
 
 
@@ -34,7 +34,7 @@ class StaffMessageOutputSerializer(MessageOutputSerializer):
 
 class ResendSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=MessageTemplate.choices,
+        choices=RESENDABLE_CHOICES,
         help_text=_("Which message to send again, rendered from the order as it is now."),
     )
     reason = TextField(max_length=500)

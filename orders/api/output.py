@@ -184,6 +184,7 @@ class AbnormalOrderSerializer(OrderListSerializer):
 
 class OrderDetailSerializer(_OrderBaseSerializer):
     amount_paid = money()
+    balance_due = money(help_text="What the buyer still owes: the total less the amount paid, never negative.")
     refund_due = money()
     special_requests = serializers.DictField(read_only=True)
     buyer_note = serializers.CharField()

@@ -90,6 +90,10 @@ class OrderSnapshot:
     # The notes read for requests (orders.checks.notes).
     buyer_note: str = ""
     seller_memo: str = ""
+    # The money (orders.checks.payment): what the buyer paid against the total.
+    payment_status: str = "unpaid"
+    amount_paid: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")
 
     @property
     def history_at(self) -> datetime:

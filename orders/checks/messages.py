@@ -234,6 +234,13 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
         )
         % d
     ),
+    "payment.balance_due": lambda d: (
+        _(
+            "The order was paid %(amount_paid)s but now costs %(total)s: the buyer owes %(balance_due)s. They were "
+            "asked to pay it on the storefront; the order ships once it is paid."
+        )
+        % d
+    ),
 }
 
 
@@ -265,6 +272,7 @@ TITLES = {
     "request.note_conflict": gettext_lazy("Note contradicts the request"),
     "shipping.fee_below_rule": gettext_lazy("Shipping fee below the rules"),
     "shipping.fee_above_rule": gettext_lazy("Shipping fee above the rules"),
+    "payment.balance_due": gettext_lazy("Balance due"),
 }
 
 

@@ -182,6 +182,9 @@ def order_snapshot(
         seller_memo=order.seller_memo,
         shipping_fee=order.shipping_fee,
         items_total=order.items_total,
+        payment_status=order.payment_status,
+        amount_paid=order.amount_paid,
+        total=order.total,
         config=config,
         other_orders=_other_orders(order, recent_since=ordered_at - duplicate_window) if history else (),
     )

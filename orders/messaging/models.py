@@ -11,11 +11,18 @@ from orders.models.order import Order
 
 
 class MessageKind(models.TextChoices):
-    """Why a message exists. One of each per order, except ``resend`` (an agent's deliberate resend)."""
+    """Why a message exists. One of each per order, except the ``REPEATABLE`` kinds: an agent's deliberate
+    resend, and the money messages (each edit that leaves money due, each refund, is its own news)."""
 
     CONFIRMATION = "confirmation", _("Confirmation")
     RETURN_POLICY_REMINDER = "return_policy_reminder", _("Return-policy reminder")
     RESEND = "resend", _("Resend")
+    BALANCE_DUE = "balance_due", _("Balance due")
+    REFUND_ISSUED = "refund_issued", _("Refund issued")
+    PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
+
+
+REPEATABLE_KINDS = (MessageKind.RESEND, MessageKind.BALANCE_DUE, MessageKind.REFUND_ISSUED)
 
 
 class MessageTemplate(models.TextChoices):
@@ -23,6 +30,14 @@ class MessageTemplate(models.TextChoices):
 
     CONFIRMATION = "confirmation", _("Confirmation")
     RETURN_POLICY_REMINDER = "return_policy_reminder", _("Return-policy reminder")
+    BALANCE_DUE = "balance_due", _("Balance due")
+    REFUND_ISSUED = "refund_issued", _("Refund issued")
+    PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
+
+
+# What an agent may send again on purpose: the money messages tell of one change each, and are not resent.
+RESENDABLE_TEMPLATES = (MessageTemplate.CONFIRMATION, MessageTemplate.RETURN_POLICY_REMINDER)
+RESENDABLE_CHOICES = [(template.value, template.label) for template in RESENDABLE_TEMPLATES]
 
 
 class MessageChannel(models.TextChoices):
@@ -84,7 +99,9 @@ class Message(models.Model):
         constraints = [
             # The rule that makes a second confirmation or reminder for the same order impossible.
             models.UniqueConstraint(
-                fields=["order", "kind"], condition=~Q(kind="resend"), name="message_once_per_order_and_kind"
+                fields=["order", "kind"],
+                condition=~Q(kind__in=[kind.value for kind in REPEATABLE_KINDS]),
+                name="message_once_per_order_and_kind",
             ),
             models.CheckConstraint(name="message_resend_has_reason", condition=~Q(kind="resend") | ~Q(reason="")),
         ]

@@ -29,7 +29,7 @@ from orders.events import Actor, events_record, message_failed_event, message_qu
 from orders.exceptions import InvalidInput, MessageRefused, NotFound
 from orders.messaging.channels import message_route
 from orders.messaging.links import buyer_link_issue, buyer_link_url
-from orders.messaging.models import Message, MessageKind, MessageStatus, MessageTemplate
+from orders.messaging.models import RESENDABLE_TEMPLATES, Message, MessageKind, MessageStatus, MessageTemplate
 from orders.messaging.policies import LinePolicy, order_lines_with_policies, reminder_due_at
 from orders.messaging.rendering import Rendered, confirmation_render, message_language, reminder_render
 from orders.models import Order
@@ -185,8 +185,8 @@ def message_resend(*, order_id: int, template: str, reason: str, actor: Actor) -
     """An agent sends a message again on purpose (the buyer lost it, the order changed): a new row of
     kind ``resend`` with the reason, rendered from the order as it is now."""
     reason = REASON.required(reason)
-    if template not in MessageTemplate.values:
-        raise InvalidInput(fields={"kind": [_("Choose one of: %s.") % ", ".join(MessageTemplate.values)]})
+    if template not in RESENDABLE_TEMPLATES:
+        raise InvalidInput(fields={"kind": [_("Choose one of: %s.") % ", ".join(RESENDABLE_TEMPLATES)]})
     order = order_lock(order_id=order_id)
     language = message_language(order.customer.language)
     if template == MessageTemplate.CONFIRMATION:

@@ -25,6 +25,7 @@ from orders.models.order import (
     PaymentStatus,
     statuses_in_order,
 )
+from orders.models.payments import PaymentKind, PaymentRecord
 from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.models.storefront import ApiToken, Storefront
 
@@ -61,6 +62,8 @@ __all__ = [
     "OrderLine",
     "OrderMerge",
     "OrderStatus",
+    "PaymentKind",
+    "PaymentRecord",
     "PaymentStatus",
     "PriceEdit",
     "PriceEditKind",

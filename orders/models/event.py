@@ -21,6 +21,8 @@ class OrderEventType(models.TextChoices):
     LINES_CHANGED = "lines_changed", _("Lines changed")
     REQUESTS_CHANGED = "requests_changed", _("Special requests changed")
     PAYMENT_CHANGED = "payment_changed", _("Payment status changed")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+    REFUND_RECORDED = "refund_recorded", _("Refund recorded")
     PRICE_ADJUSTED = "price_adjusted", _("Price adjusted")
     SHIPPING_ADJUSTED = "shipping_adjusted", _("Shipping fee adjusted")
     MERGED = "merged", _("Merged")

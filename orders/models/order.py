@@ -1,6 +1,8 @@
 """Orders and their lines. Every write goes through ``orders.services``; the models hold data and
 the rules that are pure data (statuses, allowed transitions, constraints)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -229,6 +231,11 @@ class Order(ShippingAddressFields):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def balance_due(self) -> Decimal:
+        """What the buyer still owes: the total less what they paid, never negative (补差价)."""
+        return max(self.total - self.amount_paid, Decimal("0.00"))
 
 
 class OrderLine(models.Model):

@@ -46,6 +46,14 @@ class ShopSettings(models.Model):
         _("return reminder: days before the window closes"), default=2
     )
     buyer_link_days = models.PositiveSmallIntegerField(_("buyer link valid (days)"), default=7)
+    payment_reminder_hours = models.PositiveSmallIntegerField(
+        _("remind unpaid orders after (hours)"),
+        default=24,
+        help_text=_("The buyer of an unpaid order is reminded once, this long after ordering. 0: never."),
+    )
+    unpaid_abnormal_hours = models.PositiveSmallIntegerField(
+        _("abnormal when unpaid after (hours)"), default=72, validators=[MinValueValidator(1)]
+    )
     agent_max_discount_percent = models.DecimalField(
         _("agents' max discount (%)"),
         max_digits=5,

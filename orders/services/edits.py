@@ -19,6 +19,7 @@ from orders.exceptions import InvalidInput, OrderNotEditable
 from orders.models import Order, OrderEvent, OrderLine
 from orders.pricing import payment_reconcile, totals_refresh
 from orders.services.locking import order_lock
+from orders.services.payments import balance_due_notify
 from orders.services.pipeline import order_changed, siblings_recheck_later
 
 REQUEST_FIELDS = {
@@ -75,6 +76,7 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
     if not events:
         return order
 
+    balance_due_before = order.balance_due
     if line_diff:
         totals_refresh(order, lines)
         payment_reconcile(order)
@@ -84,6 +86,7 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
     order.version += 1
     order.save()
     events_record(*events)
+    balance_due_notify(order=order, balance_before=balance_due_before, reason="", actor=actor)
     order_changed(order=order, actor=actor, lines=lines)
     if address_diff:
         _flag_address_change(order, address_diff["fields"], actor)

@@ -29,7 +29,6 @@ from orders.models import (
     OrderLine,
     OrderMerge,
     OrderStatus,
-    PaymentStatus,
 )
 from orders.money import ZERO, quantize
 from orders.pricing import (
@@ -98,9 +97,8 @@ def _primary_build(originals: list[Order], lines: list[OrderLine]) -> Order:
     quote = order_shipping_quote(primary, config=shop_config())
     primary.shipping_fee = merged_shipping_fee(quote=quote, fees_charged=(o.shipping_fee for o in originals))
     totals_refresh(primary, lines)
-    if primary.payment_status == PaymentStatus.PAID:
-        primary.amount_paid = quantize(sum((o.amount_paid for o in originals), ZERO))
-        payment_reconcile(primary)
+    primary.amount_paid = quantize(sum((o.amount_paid for o in originals), ZERO))
+    payment_reconcile(primary)
     return primary
 
 

@@ -24,11 +24,12 @@ from orders.pricing import (
     list_price_total,
     order_shipping_quote,
     order_totals,
-    payment_settle,
+    payment_reconcile,
     price_change_apply,
     totals_refresh,
 )
 from orders.services.locking import order_lock
+from orders.services.payments import balance_due_notify
 from orders.services.pipeline import order_changed
 from orders.shop_config import shop_config
 from orders.text import REASON
@@ -65,26 +66,26 @@ def discount_allowance_for(*, actor: Actor, lines: Sequence[OrderLine]) -> Decim
 
 def price_edit_apply(*, order: Order, lines: Sequence[OrderLine], change: PriceChange, actor: Actor) -> Decimal:
     """Apply ``change`` to the in-memory order and lines under every rule of a price edit: the
-    actor's discount limit, and a paid order's total may only go down. Saves nothing: the service
-    saves what it did, the admin shows it as a preview. Returns the amount applied."""
-    total_before, discount_before = order.total, discount_given(order, lines)
+    actor's discount limit; on a paid order a decrease becomes a refund due, an increase a balance
+    due. Saves nothing: the service saves what it did, the admin shows it as a preview. Returns the
+    amount applied."""
+    discount_before = discount_given(order, lines)
     applied = price_change_apply(order=order, lines=lines, change=change)
     allowance = discount_allowance_for(actor=actor, lines=lines)
     if allowance is not None:
         discount_limit_check(before=discount_before, after=discount_given(order, lines), allowance=allowance)
-    payment_settle(order, total_before=total_before)
+    payment_reconcile(order)
     return applied
 
 
 def shipping_fee_apply(*, order: Order, lines: Sequence[OrderLine], fee: Decimal) -> None:
-    """Charge ``fee`` (not negative, quantised) for shipping on the in-memory order; a paid order's
-    fee may only go down. Saves nothing (the service saves, the admin previews)."""
+    """Charge ``fee`` (not negative, quantised) for shipping on the in-memory order; on a paid order
+    the difference is a refund due or a balance due. Saves nothing (the service saves, the admin previews)."""
     if fee == order.shipping_fee:
         raise InvalidInput(_("The edit changes nothing."))
-    total_before = order.total
     order.shipping_fee = fee
     totals_refresh(order, lines)
-    payment_settle(order, total_before=total_before)
+    payment_reconcile(order)
 
 
 def _price_edit_kind(change: PriceChange) -> PriceEditKind:
@@ -134,12 +135,13 @@ def order_adjust_price(
     """An agent's discount or markup, on the order or one line, with a reason.
 
     Refused, changing nothing: past the role's discount limit (counted over all edits of the order
-    against the goods' original prices; supervisors have none), when a line or the goods would go
-    below zero, and when it would raise what a paid order costs. A decrease on a paid order becomes
-    a refund due; an unpaid order's buyer pays the new total."""
+    against the goods' original prices; supervisors have none), and when a line or the goods would go
+    below zero. On a paid order a decrease becomes a refund due and an increase a balance due (the
+    buyer is asked to pay it; the order does not ship until it is paid); an unpaid order's buyer pays
+    the new total."""
     reason = REASON.required(reason)
     order, lines = _editable_order(order_id, expected_version)
-    before, refund_due_before = order_totals(order), order.refund_due
+    before, refund_due_before, balance_due_before = order_totals(order), order.refund_due, order.balance_due
     applied = price_edit_apply(order=order, lines=lines, change=change, actor=actor)
 
     line = next((line for line in lines if line.pk == change.line_id), None)
@@ -159,6 +161,7 @@ def order_adjust_price(
         line=line,
     )
     events_record(price_adjusted_event(edit=edit, actor=actor))
+    balance_due_notify(order=order, balance_before=balance_due_before, reason=reason, actor=actor)
     order_changed(order=order, actor=actor, lines=lines)
     return order
 
@@ -169,13 +172,13 @@ def order_adjust_shipping(
 ) -> Order:
     """Override the shipping fee with a reason; the event keeps the rules' fee beside the one charged.
 
-    A paid order's fee may only go down (the difference becomes a refund due)."""
+    On a paid order a lower fee becomes a refund due, a higher one a balance due (补差价)."""
     reason = REASON.required(reason)
     fee = quantize(fee)
     if fee < 0:
         raise InvalidInput(fields={"fee": [_("The shipping fee cannot be negative.")]})
     order, lines = _editable_order(order_id, expected_version)
-    before, refund_due_before = order_totals(order), order.refund_due
+    before, refund_due_before, balance_due_before = order_totals(order), order.refund_due, order.balance_due
     shipping_fee_apply(order=order, lines=lines, fee=fee)
     quote = order_shipping_quote(order, config=shop_config())
     edit = _record(
@@ -189,6 +192,7 @@ def order_adjust_shipping(
         refund_due_before=refund_due_before,
     )
     events_record(shipping_adjusted_event(edit=edit, actor=actor, rules_fee=quote.fee))
+    balance_due_notify(order=order, balance_before=balance_due_before, reason=reason, actor=actor)
     # A fee the agent sets on purpose, against the rules, is the agent's decision: its reason is the
     # acknowledgement (the rules' fee is in the edit's event beside it).
     order_changed(order=order, actor=actor, lines=lines, decided=FEE_RULE_CODES, reason=reason)

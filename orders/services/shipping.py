@@ -13,6 +13,7 @@ from orders.messaging.queue import return_reminder_schedule
 from orders.models import SHIPPED_STATUSES, Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
+from orders.services.payments import payment_ship_guard
 from orders.services.pipeline import siblings_recheck_later
 from orders.shop_config import CourierFacts, shop_config
 from orders.text import OVERRIDE_REASON, REASON
@@ -75,7 +76,8 @@ def order_ship(
     expected_version: int | None = None,
 ) -> Order:
     """Hand a confirmed order to the courier. A courier other than the one promised to the buyer is
-    refused (违背承诺 is penalised) unless a supervisor overrides it with a reason."""
+    refused (违背承诺 is penalised) unless a supervisor overrides it with a reason. Nothing unpaid or
+    with a balance due ships (409 ``payment_due``)."""
     facts = _courier(courier)
     number = _tracking(facts, tracking_number)
     order = order_lock(order_id=order_id, expected_version=expected_version)
@@ -84,6 +86,7 @@ def order_ship(
             _("Only confirmed orders can ship; this one is %s.") % order.get_status_display(),
             data={"status": order.status},
         )
+    payment_ship_guard(order)
     promised = order.requested_courier
     override_reason = OVERRIDE_REASON.optional(override_reason)
     broken_promise = bool(promised) and promised != facts.code

@@ -6,6 +6,6 @@ graph test knows it). Task names stay ``orders.tasks.<name>`` so that queued and
 survive upgrades. Importing the package registers every task (Celery's autodiscovery imports it).
 """
 
-from orders.tasks import checks, housekeeping, messaging, workflow
+from orders.tasks import checks, housekeeping, messaging, payments, workflow
 
-__all__ = ["checks", "housekeeping", "messaging", "workflow"]
+__all__ = ["checks", "housekeeping", "messaging", "payments", "workflow"]

@@ -224,21 +224,23 @@ def test_the_goods_may_be_made_free(supervisor_api, unpaid):
 # --- paid orders ----------------------------------------------------------------------------------------------
 
 
-def test_a_markup_on_a_paid_order_is_refused(agent_api, paid):
+def test_a_markup_on_a_paid_order_leaves_a_balance_due(agent_api, paid):
     response = adjust(agent_api, paid, {"amount": "1.00", "reason": "x"})
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "paid_increase_refused"
-    assert unchanged(paid)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["amount_paid"], body["balance_due"], body["refund_due"]) == ("109.00", "1.00", "0.00")
+    assert "payment.balance_due" in codes(body)
 
 
-def test_a_paid_order_cannot_win_back_a_discount(agent_api, paid):
+def test_a_markup_after_a_discount_on_a_paid_order_first_takes_back_the_refund_due(agent_api, paid):
     adjust(agent_api, paid, {"amount": "-5.00", "reason": "a"})
 
     response = adjust(agent_api, paid, {"amount": "2.00", "reason": "b"})
 
-    assert response.json()["code"] == "paid_increase_refused"
-    assert Order.objects.get(pk=paid["id"]).refund_due == 5
+    body = response.json()
+    assert (body["refund_due"], body["balance_due"]) == ("3.00", "0.00")
+    assert "payment.balance_due" not in codes(body)
 
 
 # --- what every edit needs ------------------------------------------------------------------------------------
@@ -358,11 +360,11 @@ def test_a_negative_shipping_fee_is_refused(agent_api, paid):
     assert unchanged(paid)
 
 
-def test_a_higher_shipping_fee_is_refused_on_a_paid_order(agent_api, paid):
+def test_a_higher_shipping_fee_on_a_paid_order_is_a_balance_due(agent_api, paid):
     response = ship_fee(agent_api, paid, {"fee": "16.00", "reason": "顺丰补差"})
 
-    assert response.json()["code"] == "paid_increase_refused"
-    assert unchanged(paid)
+    assert response.status_code == 200
+    assert (response.json()["totals"]["total"], response.json()["balance_due"]) == ("115.00", "6.00")
 
 
 def test_a_higher_shipping_fee_is_charged_on_an_unpaid_order(agent_api, unpaid):

@@ -48,7 +48,7 @@ def error_response(description: str) -> OpenApiResponse:
 EDIT_ERRORS = {
     400: error_response("Invalid input, past the role's discount limit, or a total that would go negative."),
     403: error_response("The caller's role may not do this (warehouse staff and storefronts never may)."),
-    409: error_response("Not in an editable status, or the order is paid and its total would go up."),
+    409: error_response("Not in an editable status."),
     412: error_response("If-Match is stale: somebody else changed the order; reload it."),
 }
 

@@ -41,8 +41,10 @@ class MoneyActions:
             "(95 on an items total of 99.00 adds -4.95). With `line_id` the edit applies to that line instead. "
             "Agents may take off at most the shop's limit in all (default: 10% of the goods or 50.00, whichever "
             "is less, counted over every edit of the order); supervisors have no limit. A discount never takes "
-            "off more than the goods cost. On a paid order a decrease becomes `refund_due` and an increase is "
-            "refused (409). Each edit is listed in `price_edits` and `events` with the totals before and after."
+            "off more than the goods cost. On a paid order a decrease becomes `refund_due` and an increase "
+            "`balance_due` (补差价): the blocker `payment.balance_due` opens and the buyer gets a `balance_due` "
+            "message; the order ships once a payment covers it. Each edit is listed in `price_edits` and `events` "
+            "with the totals before and after."
         ),
         examples=[
             OpenApiExample("5.00 off", value={"amount": "-5.00", "reason": "老客户优惠"}, request_only=True),
@@ -66,7 +68,8 @@ class MoneyActions:
         description=(
             "The order's `shipping_quote` shows the fee by the rules (base fee by province, free shipping above "
             "the threshold except to remote provinces, the requested courier's surcharge) beside the fee charged. "
-            "A paid order's fee may only go down; the difference becomes `refund_due`."
+            "On a paid order a lower fee becomes `refund_due`, a higher one `balance_due` (the buyer is asked to "
+            "pay it; the order ships once paid)."
         ),
     )
     @action(detail=True, methods=["post"], url_path="adjust-shipping")

@@ -44,6 +44,7 @@ PRODUCT_CODES = {
     "request.note_conflict",
     "shipping.fee_below_rule",
     "shipping.fee_above_rule",
+    "payment.balance_due",
 }
 
 
