@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from orders.api import messages, views
+from orders.api import messages, payments, views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("orders", views.OrderViewSet, basename="order")
@@ -18,6 +18,8 @@ urlpatterns = [
         messages.OrderMessageResendView.as_view(),
         name="order-messages-resend",
     ),
+    path("orders/<int:order_id>/payments/", payments.OrderPaymentsView.as_view(), name="order-payments"),
+    path("orders/<int:order_id>/refunds/", payments.OrderRefundsView.as_view(), name="order-refunds"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's start-up script is served from ?script, not inline: the CSP allows no inline script.
     path(
