@@ -8,6 +8,7 @@ from orders.admin.merge import OrderMergeMixin
 from orders.admin.money_edits import OrderMoneyEditsMixin
 from orders.admin.note_requests import OrderNoteRequestsMixin
 from orders.admin.order_messages import OrderMessagesMixin
+from orders.admin.payments import MoneyDueFilter, OrderPaymentsMixin
 from orders.admin.warehouse import FlagListMixin, OrderWarehouseMixin
 from orders.admin.workbench import OrderWorkbenchMixin
 from orders.models import Order
@@ -18,6 +19,7 @@ class OrderAdmin(
     OrderMergeMixin,
     OrderMoneyEditsMixin,
     OrderNoteRequestsMixin,
+    OrderPaymentsMixin,
     OrderMessagesMixin,
     OrderWarehouseMixin,
     OrderWorkbenchMixin,
@@ -43,6 +45,7 @@ class OrderAdmin(
         FlagColourFilter,
         "status",
         "payment_status",
+        MoneyDueFilter,
         "storefront",
         OpenCheckCodeFilter,
         OpenCheckSeverityFilter,
