@@ -120,6 +120,7 @@ def totals_rows(before: Order, after: Order) -> list[TotalsRow]:
             ("shipping_fee", _("shipping fee")),
             ("total", _("total")),
             ("amount_paid", _("amount paid")),
+            ("balance_due", _("balance due")),
             ("refund_due", _("refund due")),
         )
     ]

@@ -199,7 +199,8 @@ def test_no_sequence_of_edits_makes_a_total_negative_and_nothing_is_lost(people,
             assert stored.items_total == sum(line.line_total for line in stored_lines)
             if paid:
                 assert stored.amount_paid == order.amount_paid
-                assert stored.refund_due == stored.amount_paid - stored.total
+                assert stored.refund_due == max(stored.amount_paid - stored.total, ZERO)
+                assert stored.balance_due == max(stored.total - stored.amount_paid, ZERO)
             else:
                 assert (stored.amount_paid, stored.refund_due) == (ZERO, ZERO)
             if only_agents:

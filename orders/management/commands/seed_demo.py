@@ -14,15 +14,19 @@ from orders.api.idempotency import request_hash
 from orders.api.serializers import order_input
 from orders.events import Actor
 from orders.models import CheckStatus, Order, OrderStatus, Severity, Storefront
+from orders.pricing import order_shipping_quote
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.catalog import catalog_upsert
 from orders.services.intake import order_create
+from orders.services.pricing import order_adjust_shipping
 from orders.services.shipping import order_deliver, order_ship
 from orders.services.tokens import storefront_create, storefront_token_issue
 from orders.services.workflow import order_check_acknowledge, order_confirm
+from orders.shop_config import shop_config
 
 DEMO_STOREFRONT = "demo-shop"
 CONFIRMED_EXTERNAL_ID = "DEMO-CONFIRMED"
+BALANCE_DUE_EXTERNAL_ID = "DEMO-BALANCE-DUE"
 DEMO_USERS = [("agent", AGENTS), ("warehouse", WAREHOUSE), ("supervisor", SUPERVISORS)]
 
 
@@ -55,6 +59,7 @@ class Command(BaseCommand):
 
         logins = self._users(password)
         self._confirmed_order(storefront)
+        self._balance_due_order(storefront)
         self._hints(base_url, key, logins)
 
     def _confirmed_order(self, storefront) -> None:
@@ -72,6 +77,17 @@ class Command(BaseCommand):
             order_check_acknowledge(order_id=order.pk, code=code, note="已与买家电话核对", actor=agent)
         order_confirm(order_id=order.pk, actor=agent)
         self.stdout.write(f"order {CONFIRMED_EXTERNAL_ID} confirmed by agent: its confirmation message was sent")
+
+    def _balance_due_order(self, storefront) -> None:
+        """A paid order whose agent charged the SF surcharge after payment: a balance due, asked of the buyer."""
+        label, customer, body = demo.BALANCE_DUE_DEMO_ORDER
+        if not self._order(storefront, BALANCE_DUE_EXTERNAL_ID, label, customer, body):
+            return
+        order = Order.objects.get(storefront=storefront, external_id=BALANCE_DUE_EXTERNAL_ID)
+        fee = order_shipping_quote(order, config=shop_config()).fee
+        agent = Actor(user=User.objects.get(username="agent"))
+        order_adjust_shipping(order_id=order.pk, fee=fee, reason="顺丰到上海加收运费（补差价）", actor=agent)
+        self.stdout.write(f"order {BALANCE_DUE_EXTERNAL_ID}: the SF surcharge is due from the buyer (补差价)")
 
     def _order(self, storefront, external_id: str, label: str, customer: str, body: dict) -> bool:
         payload = {
