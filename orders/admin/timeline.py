@@ -36,6 +36,11 @@ FIELD_LABELS: dict[str, Any] = {
     "until": gettext_lazy("on hold until"),
     "totals": gettext_lazy("totals"),
     "from_note": gettext_lazy("from the note"),
+    "amount": gettext_lazy("amount"),
+    "reference": gettext_lazy("reference"),
+    "paid_at": gettext_lazy("paid at"),
+    "balance_due": gettext_lazy("balance due"),
+    "payment": gettext_lazy("Payment"),
 }
 CHECK_CODE_FIELDS = {"code", "checks", "opened", "resolved"}  # their values are check codes: shown by title
 
