@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.admin.forms import text_field
 from orders.admin.workbench import PageAction, page_action_view
 from orders.events import Actor
-from orders.models import Order, PaymentStatus
-from orders.selectors import ACTIVE_STATUSES
+from orders.models import ACTIVE_STATUSES, Order, PaymentStatus
 from orders.services.payments import PAYABLE_STATUSES, payment_record, refund_record
 from orders.text import PAYMENT_REFERENCE, REASON
 

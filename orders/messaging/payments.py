@@ -18,12 +18,9 @@ from orders.events import Actor
 from orders.messaging.models import Message, MessageKind, MessageTemplate
 from orders.messaging.queue import _message_create
 from orders.messaging.rendering import Rendered, _render, message_language, money_text
-from orders.models import Order, PaymentRecord, PaymentStatus
+from orders.models import ACTIVE_STATUSES, Order, PaymentRecord, PaymentStatus
 from orders.services.locking import order_lock
 from orders.shop_config import shop_config
-
-# Unpaid orders that may still be paid and shipped: those the reminder is for.
-REMINDED_STATUSES = ("received", "pending_confirmation", "confirmed", "on_hold")
 
 
 def _money_context(order: Order, language: str, **amounts: Decimal) -> dict:
@@ -89,7 +86,7 @@ def refund_issued_message_queue(*, order: Order, record: PaymentRecord, actor: A
 def _reminder_candidates(cutoff: datetime):
     reminded = Message.objects.filter(order_id=OuterRef("pk"), kind=MessageKind.PAYMENT_REMINDER)
     return (
-        Order.objects.filter(payment_status=PaymentStatus.UNPAID, status__in=REMINDED_STATUSES)
+        Order.objects.filter(payment_status=PaymentStatus.UNPAID, status__in=ACTIVE_STATUSES)
         .alias(ordered_at=Coalesce("placed_at", "created_at"))
         .filter(ordered_at__lte=cutoff)
         .exclude(Exists(reminded))
@@ -100,7 +97,8 @@ def payment_reminders_queue_due(*, now: datetime | None = None, limit: int = 200
     """Periodic (beat): remind the buyers of orders unpaid ``payment_reminder_hours`` after they were
     placed, once per order. Each order is locked and looked at again in its own transaction (it may
     have been paid meanwhile); the outbox's unique kind makes a second reminder impossible even when
-    two runs overlap. Returns how many reminders this run queued."""
+    two runs overlap. Only active orders (neither shipped nor closed) are reminded. Returns how many
+    reminders this run queued."""
     hours = shop_config().settings.payment_reminder_hours
     if not hours:
         return 0
@@ -109,7 +107,7 @@ def payment_reminders_queue_due(*, now: datetime | None = None, limit: int = 200
     for order_id in list(_reminder_candidates(cutoff).order_by("id").values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
             order = order_lock(order_id=order_id)
-            if order.payment_status != PaymentStatus.UNPAID or order.status not in REMINDED_STATUSES:
+            if order.payment_status != PaymentStatus.UNPAID or order.status not in ACTIVE_STATUSES:
                 continue
             _message, created = _queue(order, MessageKind.PAYMENT_REMINDER, payment_reminder_render, Actor.system())
             queued += created

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from orders.events import Actor, events_record, payment_recorded_event, refund_recorded_event
 from orders.exceptions import InvalidInput, PaymentDue, PaymentReferenceConflict, PaymentRefused, RefundExceedsDue
 from orders.messaging.payments import balance_due_message_queue, refund_issued_message_queue
-from orders.models import Order, OrderStatus, PaymentKind, PaymentRecord, PaymentStatus
+from orders.models import CLOSED_STATUSES, Order, OrderStatus, PaymentKind, PaymentRecord, PaymentStatus
 from orders.money import ZERO, quantize
 from orders.pricing import MAX_ORDER_AMOUNT, payment_reconcile
 from orders.services.locking import order_lock
@@ -28,7 +28,7 @@ from orders.services.pipeline import order_changed
 from orders.text import PAYMENT_REFERENCE, REASON
 
 # Where money may still come in: a merged order's money lives on its primary, a cancelled one takes none.
-PAYABLE_STATUSES = frozenset(OrderStatus.values) - {OrderStatus.MERGED, OrderStatus.CANCELLED}
+PAYABLE_STATUSES = frozenset(OrderStatus) - CLOSED_STATUSES
 
 
 @dataclass(frozen=True)
