@@ -143,4 +143,12 @@ def unmerge_refusal(primary: Order) -> Refusal | None:
         return Refusal(
             primary.pk, "status", _("Order %s cannot be unmerged in its current status.") % primary.external_id
         )
+    if primary.payments.exists():
+        # The originals get back what they had paid before the merge: money moved since would be lost.
+        return Refusal(
+            primary.pk,
+            "payments_recorded",
+            _("Money was paid or refunded on order %s after the merge: it can no longer be unmerged.")
+            % primary.external_id,
+        )
     return None

@@ -389,3 +389,18 @@ def test_a_confirmed_order_raised_after_payment_waits_for_the_difference(api, ag
     assert act(agent_api, order, "confirm").json()["status"] == "confirmed"
     ship = {"courier": "ZTO", "tracking_number": "753456789012"}
     assert act(warehouse_api, order, "ship", ship).json()["status"] == "shipped"
+
+
+def test_a_merge_with_money_moved_since_cannot_be_unmerged(api, agent_api, catalogue):
+    first, second = (create_order(api, customer={"external_id": "buyer-8"}) for _ in "ab")
+    primary = agent_api.post(
+        "/api/v1/orders/merge/", data={"order_ids": [first["id"], second["id"]], "reason": "同一地址"}, format="json"
+    ).json()
+    assert primary["refund_due"] == "20.00"  # 198.00 of goods ship free: both fees back
+    refund(api, primary, "20.00", reason="合并发货退运费")
+
+    response = act(agent_api, primary, "unmerge", {"reason": "买家要求分开发"})
+
+    assert response.status_code == 409
+    assert [r["code"] for r in response.json()["data"]["refusals"]] == ["payments_recorded"]
+    assert Order.objects.get(pk=first["id"]).status == "merged"

@@ -119,7 +119,8 @@ class MoneyActions:
             404: error_response("No such order."),
             409: error_response(
                 "`merge_refused`: not the primary of an active merge (`not_merged`), already shipped (`shipped`), "
-                "or merged again into another order (`merged`)."
+                "merged again into another order (`merged`), or money paid or refunded on it since "
+                "(`payments_recorded`)."
             ),
             412: error_response("If-Match is stale."),
         },
