@@ -42,7 +42,7 @@ class PaymentRecord(models.Model):
     class Meta:
         verbose_name = _("payment or refund")
         verbose_name_plural = _("payments and refunds")
-        ordering = ["order", "id"]
+        ordering = ["order_id", "id"]
         permissions = [
             ("record_payment", _("Can record payments received")),
             ("record_refund", _("Can record refunds")),

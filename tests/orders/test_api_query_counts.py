@@ -196,6 +196,24 @@ def messages_resend(c: Clients) -> Call:
     return Call(c.agent, "post", _url(_confirmed(c), "messages/resend"), body, status=201)
 
 
+def payment(c: Clients) -> Call:
+    body = {"amount": "109.00", "reference": "ALI-1"}
+    return Call(c.storefront, "post", _url(create_order(c.storefront, payment_status="unpaid"), "payments"), body, 201)
+
+
+def payment_replay(c: Clients) -> Call:
+    order, body = create_order(c.storefront, payment_status="unpaid"), {"amount": "109.00", "reference": "ALI-1"}
+    assert act(c.storefront, order, "payments", body).status_code == 201
+    return Call(c.storefront, "post", _url(order, "payments"), body)
+
+
+def refund(c: Clients) -> Call:
+    order = _pending(c)
+    assert act(c.agent, order, "adjust-price", {"amount": "-5.00", "reason": "老客户优惠"}).status_code == 200
+    body = {"amount": "5.00", "reference": "RF-1", "reason": "退差价"}
+    return Call(c.storefront, "post", _url(order, "refunds"), body, status=201)
+
+
 # Each builds its order(s) over REST and returns the request to measure.
 ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "create": create,
@@ -221,6 +239,9 @@ ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "convert": convert,
     "messages": messages,
     "messages_resend": messages_resend,
+    "payment": payment,
+    "payment_replay": payment_replay,
+    "refund": refund,
 }
 
 # Per request: the token and the staff user's permissions (3 queries; a storefront's token is cached), the scope
@@ -245,10 +266,15 @@ EXPECTED = {
     "adjust_price": 21,
     "adjust_shipping": 30,  # 5.00 is below the rule: opens shipping.fee_below_rule, acknowledged by the reason
     "merge": 27,  # no scope check: staff only, the service locks and refuses each order itself
-    "unmerge": 27,
+    "unmerge": 28,  # + are there payments or refunds on the primary (its originals' money would be lost)
     "convert": 30,  # like an edit of the requests, then the check the last finding resolved is the agent's
     "messages": 5,
     "messages_resend": 15,
+    # The money answers with the record and the order's money, not the detail: scope (1), the service (the lock,
+    # the reference, the record, the event, the save, the checks again), no second load.
+    "payment": 14,
+    "payment_replay": 6,  # the lock and the reference: nothing written
+    "refund": 19,  # + the refund_issued message and its event
 }
 
 
