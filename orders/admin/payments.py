@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.forms import text_field
-from orders.admin.workbench import PageAction, page_action_view
+from orders.admin.plumbing import PageAction
 from orders.events import Actor
 from orders.models import ACTIVE_STATUSES, Order, PaymentStatus
 from orders.services.payments import PAYABLE_STATUSES, payment_record, refund_record
@@ -96,7 +96,7 @@ class OrderPaymentsMixin:
         return context
 
     def payments_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return page_action_view(request, object_id, PAYMENT_ACTIONS.get(action), self.order_url, self.workbench_page)
+        return self.page_action(request, object_id, PAYMENT_ACTIONS.get(action))
 
 
 # --- the order list: money due ---------------------------------------------------------------------------------
