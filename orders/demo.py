@@ -374,17 +374,12 @@ CONFIRMED_DEMO_ORDER: tuple[str, str, dict] = (
     },
 )
 
-# A paid order sent with SF but only Shanghai's base fee: seed_demo has an agent charge the fee by the rules,
-# so the order shows the balance due (补差价), its blocker and the message asking the buyer to pay it.
+# seed_demo has an agent charge SF's fee on this paid order: a balance due (补差价) asked of the buyer.
+_SF = {"courier": "SF"}
 BALANCE_DUE_DEMO_ORDER: tuple[str, str, dict] = (
     "指定顺丰到上海，只付了基础运费：客服已改运费，等买家补差价",
     "lilei",
-    {
-        "shipping_address": LILEI_HOME,
-        "lines": [_line("TEE-WHITE-M")],
-        "shipping_fee": "6.00",
-        "special_requests": {"courier": "SF"},
-    },
+    {"shipping_address": LILEI_HOME, "lines": [_line("TEE-WHITE-M")], "shipping_fee": "6.00", "special_requests": _SF},
 )
 
 # Orders that already went through the whole cycle, so that history-based checks have something.

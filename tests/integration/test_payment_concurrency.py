@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from orders.messaging.models import Message
 from orders.models import Order, OrderEvent, PaymentRecord
 from tests.integration.helpers import run_concurrently
-from tests.orders.helpers import act, create_order
+from tests.orders.helpers import act, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,7 +40,7 @@ def post(client: APIClient, order_id: int, action: str, body: dict) -> tuple[int
 
 
 def test_the_same_payment_posted_at_once_is_counted_once(api, catalogue, clients):
-    order = create_order(api, payment_status="unpaid")
+    order = create_flat_fee_order(api, payment_status="unpaid")
     body = {"amount": "109.00", "reference": "ALI2026112200001"}
 
     results = run_concurrently(THREADS, lambda index: post(clients[index], order["id"], "payments", body))
@@ -56,7 +56,7 @@ def test_the_same_payment_posted_at_once_is_counted_once(api, catalogue, clients
 
 
 def test_one_reference_with_different_amounts_at_once_is_one_payment_and_conflicts(api, catalogue, clients):
-    order = create_order(api, payment_status="unpaid")
+    order = create_flat_fee_order(api, payment_status="unpaid")
 
     def call(index: int):
         return post(clients[index], order["id"], "payments", {"amount": f"{index + 1}.00", "reference": "ALI-SAME"})
@@ -73,7 +73,7 @@ def test_one_reference_with_different_amounts_at_once_is_one_payment_and_conflic
 
 
 def test_distinct_payments_at_once_all_count(api, catalogue, clients):
-    order = create_order(api, payment_status="unpaid")
+    order = create_flat_fee_order(api, payment_status="unpaid")
 
     def call(index: int):
         return post(clients[index], order["id"], "payments", {"amount": "10.00", "reference": f"ALI-{index}"})
@@ -88,7 +88,7 @@ def test_distinct_payments_at_once_all_count(api, catalogue, clients):
 
 
 def test_refunds_at_once_never_take_back_more_than_is_due(api, agent_api, catalogue, clients):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     act(agent_api, order, "adjust-price", {"amount": "-9.90", "reason": "老客户"})  # 9.90 due back
 
     def call(index: int):
@@ -107,7 +107,7 @@ def test_refunds_at_once_never_take_back_more_than_is_due(api, agent_api, catalo
 
 
 def test_the_same_refund_at_once_tells_the_buyer_once(api, agent_api, catalogue, clients):
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     act(agent_api, order, "adjust-price", {"amount": "-5.00", "reason": "老客户"})
     body = {"amount": "5.00", "reference": "RF-ONCE", "reason": "退差价"}
 
@@ -121,7 +121,7 @@ def test_the_same_refund_at_once_tells_the_buyer_once(api, agent_api, catalogue,
 
 def test_the_database_refuses_a_second_record_of_one_reference(api, catalogue):
     """The backstop under the lock: the unique constraint on (order, reference)."""
-    order = Order.objects.get(pk=create_order(api, payment_status="unpaid")["id"])
+    order = Order.objects.get(pk=create_flat_fee_order(api, payment_status="unpaid")["id"])
     fields = {"order": order, "kind": "payment", "amount": Decimal("1.00"), "at": timezone.now()}
     PaymentRecord.objects.create(reference="DUP", **fields)
 

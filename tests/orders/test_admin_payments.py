@@ -6,7 +6,7 @@ from django.test import Client
 
 from orders.models import Order, OrderEvent, PaymentRecord
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
-from tests.orders.helpers import act, create_order
+from tests.orders.helpers import act, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,14 @@ def warehouse_client(staff_user) -> Client:
 @pytest.fixture
 def owing(api, agent_api, catalogue) -> dict:
     """A paid order whose fee went up 6.00 after payment."""
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     act(agent_api, order, "adjust-shipping", {"fee": "16.00", "reason": "改发顺丰"})
     return order
 
 
 @pytest.fixture
 def refund_owed(api, agent_api, catalogue) -> dict:
-    order = create_order(api)
+    order = create_flat_fee_order(api)
     act(agent_api, order, "adjust-price", {"amount": "-5.00", "reason": "老客户"})
     return order
 
@@ -144,8 +144,8 @@ def test_the_history_reads_the_payment(agent_client, owing):
 
 
 def test_the_order_list_filters_orders_with_money_due(agent_client, api, owing, refund_owed, catalogue):
-    settled = create_order(api, customer={"external_id": "buyer-settled"})
-    unpaid = create_order(api, customer={"external_id": "buyer-unpaid"}, payment_status="unpaid")
+    settled = create_flat_fee_order(api, customer={"external_id": "buyer-settled"})
+    unpaid = create_flat_fee_order(api, customer={"external_id": "buyer-unpaid"}, payment_status="unpaid")
 
     def listed(value: str) -> set[str]:
         response = agent_client.get(ORDERS, {"money_due": value})

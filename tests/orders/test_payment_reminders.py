@@ -11,7 +11,7 @@ from orders.messaging.payments import payment_reminders_queue_due
 from orders.models import Order, ShopSettings
 from orders.selectors import abnormal_orders, abnormal_reasons
 from orders.tasks.payments import payment_reminders_queue_due as reminder_task
-from tests.orders.helpers import act, create_order
+from tests.orders.helpers import act, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def reminders(order: dict) -> list[Message]:
 
 
 def test_an_unpaid_order_past_the_shops_time_is_reminded_once(api, catalogue):
-    order = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(25))
+    order = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(25))
 
     assert payment_reminders_queue_due() == 1
     assert payment_reminders_queue_due() == 0
@@ -36,16 +36,16 @@ def test_an_unpaid_order_past_the_shops_time_is_reminded_once(api, catalogue):
 
 
 def test_the_beat_task_queues_them(api, catalogue):
-    order = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(30))
+    order = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(30))
 
     assert reminder_task() == 1
     assert len(reminders(order)) == 1
 
 
 def test_not_yet_due_paid_or_settled_orders_are_not_reminded(api, agent_api, catalogue):
-    recent = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(23))
-    paid = create_order(api, customer={"external_id": "buyer-p"}, placed_at=placed_hours_ago(48))
-    cancelled = create_order(
+    recent = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(23))
+    paid = create_flat_fee_order(api, customer={"external_id": "buyer-p"}, placed_at=placed_hours_ago(48))
+    cancelled = create_flat_fee_order(
         api, customer={"external_id": "buyer-c"}, payment_status="unpaid", placed_at=placed_hours_ago(48)
     )
     act(agent_api, cancelled, "cancel", {"reason": "买家不要了"})
@@ -55,14 +55,14 @@ def test_not_yet_due_paid_or_settled_orders_are_not_reminded(api, agent_api, cat
 
 
 def test_an_order_paid_after_ordering_is_not_reminded(api, catalogue):
-    order = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(48))
+    order = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(48))
     act(api, order, "payments", {"amount": "109.00", "reference": "ALI-1"})
 
     assert payment_reminders_queue_due() == 0
 
 
 def test_the_time_is_a_shop_setting_and_zero_switches_it_off(api, catalogue):
-    order = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(3))
+    order = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(3))
     settings = ShopSettings.load()
     settings.payment_reminder_hours = 2
     settings.save()
@@ -71,13 +71,15 @@ def test_the_time_is_a_shop_setting_and_zero_switches_it_off(api, catalogue):
 
     settings.payment_reminder_hours = 0
     settings.save()
-    create_order(api, customer={"external_id": "buyer-x"}, payment_status="unpaid", placed_at=placed_hours_ago(99))
+    create_flat_fee_order(
+        api, customer={"external_id": "buyer-x"}, payment_status="unpaid", placed_at=placed_hours_ago(99)
+    )
     assert payment_reminders_queue_due() == 0
     assert len(reminders(order)) == 1
 
 
 def test_the_reminder_is_in_english_for_a_buyer_who_reads_english(api, catalogue):
-    order = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(25))
+    order = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(25))
     Order.objects.get(pk=order["id"]).customer.__class__.objects.update(language="en")
 
     payment_reminders_queue_due()
@@ -88,8 +90,10 @@ def test_the_reminder_is_in_english_for_a_buyer_who_reads_english(api, catalogue
 
 
 def test_unpaid_past_the_shops_limit_is_abnormal(api, catalogue):
-    late = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(73))
-    create_order(api, customer={"external_id": "buyer-r"}, payment_status="unpaid", placed_at=placed_hours_ago(71))
+    late = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(73))
+    create_flat_fee_order(
+        api, customer={"external_id": "buyer-r"}, payment_status="unpaid", placed_at=placed_hours_ago(71)
+    )
 
     listed = {order.pk: abnormal_reasons(order) for order in abnormal_orders()}
 
@@ -101,7 +105,7 @@ def test_the_abnormal_list_over_rest_names_the_reason(api, agent_api, catalogue)
     settings = ShopSettings.load()
     settings.unpaid_abnormal_hours = 1
     settings.save()
-    order = create_order(api, payment_status="unpaid", placed_at=placed_hours_ago(2))
+    order = create_flat_fee_order(api, payment_status="unpaid", placed_at=placed_hours_ago(2))
 
     rows = agent_api.get("/api/v1/orders/abnormal/").json()["results"]
 

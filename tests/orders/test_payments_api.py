@@ -4,7 +4,7 @@ import pytest
 
 from orders.messaging.models import Message
 from orders.models import Order, OrderEvent, PaymentRecord
-from tests.orders.helpers import act, codes, create_confirmed_order, create_order
+from tests.orders.helpers import act, codes, create_confirmed_order, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
@@ -12,13 +12,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def unpaid(api, catalogue) -> dict:
     """99.00 of goods and 10.00 shipping, not paid yet."""
-    return create_order(api, payment_status="unpaid")
+    return create_flat_fee_order(api, payment_status="unpaid")
 
 
 @pytest.fixture
 def paid(api, catalogue) -> dict:
     """99.00 of goods and 10.00 shipping, paid 109.00."""
-    return create_order(api)
+    return create_flat_fee_order(api)
 
 
 def pay(client, order, amount="109.00", reference="ALI001", **extra):
@@ -106,7 +106,7 @@ def test_the_same_reference_with_another_amount_is_a_conflict(api, unpaid):
 
 
 def test_the_same_reference_on_another_order_is_another_payment(api, unpaid, catalogue):
-    other = create_order(api, payment_status="unpaid", customer={"external_id": "buyer-9"})
+    other = create_flat_fee_order(api, payment_status="unpaid", customer={"external_id": "buyer-9"})
 
     assert pay(api, unpaid).status_code == 201
     assert pay(api, other).status_code == 201
@@ -142,7 +142,9 @@ def test_malformed_payments_are_refused_with_field_errors(api, unpaid, body):
 
 
 def test_payments_go_to_the_primary_of_a_merge(api, agent_api, catalogue):
-    first, second = (create_order(api, customer={"external_id": "buyer-7"}, payment_status="unpaid") for _ in "ab")
+    first, second = (
+        create_flat_fee_order(api, customer={"external_id": "buyer-7"}, payment_status="unpaid") for _ in "ab"
+    )
     primary = agent_api.post(
         "/api/v1/orders/merge/",
         data={"order_ids": [first["id"], second["id"]], "reason": "同一地址"},
@@ -365,7 +367,7 @@ def test_raising_an_unpaid_order_sends_nothing(agent_api, unpaid):
 
 
 def test_an_unpaid_order_does_not_ship_until_paid(api, agent_api, warehouse_api, catalogue):
-    order = create_confirmed_order(api, agent_api, payment_status="unpaid")
+    order = create_confirmed_order(api, agent_api, payment_status="unpaid", shipping_fee="10.00")
     ship = {"courier": "ZTO", "tracking_number": "753456789012"}
 
     refused = act(warehouse_api, order, "ship", ship)
@@ -379,7 +381,7 @@ def test_an_unpaid_order_does_not_ship_until_paid(api, agent_api, warehouse_api,
 
 
 def test_a_confirmed_order_raised_after_payment_waits_for_the_difference(api, agent_api, warehouse_api, catalogue):
-    order = create_confirmed_order(api, agent_api)
+    order = create_confirmed_order(api, agent_api, shipping_fee="10.00")
 
     body = act(agent_api, order, "adjust-price", {"amount": "6.00", "reason": "加购"}).json()
 
@@ -392,7 +394,7 @@ def test_a_confirmed_order_raised_after_payment_waits_for_the_difference(api, ag
 
 
 def test_a_merge_with_money_moved_since_cannot_be_unmerged(api, agent_api, catalogue):
-    first, second = (create_order(api, customer={"external_id": "buyer-8"}) for _ in "ab")
+    first, second = (create_flat_fee_order(api, customer={"external_id": "buyer-8"}) for _ in "ab")
     primary = agent_api.post(
         "/api/v1/orders/merge/", data={"order_ids": [first["id"], second["id"]], "reason": "同一地址"}, format="json"
     ).json()

@@ -5,7 +5,7 @@ import pytest
 
 from orders.messaging.models import Message
 from tests.factories import SHANGHAI_HOME
-from tests.orders.helpers import act, codes, create_order
+from tests.orders.helpers import act, codes, create_flat_fee_order
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,9 @@ def acknowledge_warnings(agent_api, order: dict) -> None:
 
 
 def test_sf_to_shanghai_with_the_base_fee_paid_is_asked_for_paid_and_shipped(api, agent_api, warehouse_api, catalogue):
-    order = create_order(api, shipping_address=SHANGHAI_HOME, shipping_fee="6.00", special_requests={"courier": "SF"})
+    order = create_flat_fee_order(
+        api, shipping_address=SHANGHAI_HOME, shipping_fee="6.00", special_requests={"courier": "SF"}
+    )
     # The buyer paid Shanghai's base fee (6.00); the check says SF's surcharge, 6.00, is owed.
     due = next(c for c in order["checks"] if c["code"] == "request.courier_surcharge_due")
     assert due["data"]["due"] == "6.00"
@@ -67,13 +69,15 @@ def test_sf_to_shanghai_with_the_base_fee_paid_is_asked_for_paid_and_shipped(api
 
 def test_the_95_percent_and_merge_refunds_are_recorded_and_the_buyer_told(api, agent_api, catalogue):
     # 95折 on a paid order of two shirts: 9.90 back.
-    percent = create_order(api, customer={"external_id": "buyer-2"}, lines=[{"sku": "TEE-RED-M", "quantity": 2}])
+    percent = create_flat_fee_order(
+        api, customer={"external_id": "buyer-2"}, lines=[{"sku": "TEE-RED-M", "quantity": 2}]
+    )
     body = act(agent_api, percent, "adjust-price", {"percent": "95", "reason": "活动价95折"}).json()
     assert body["refund_due"] == "9.90"
 
     # Two paid orders of one buyer to one address, merged: the second shipping fee and free shipping, 20.00 back.
     first, second = (
-        create_order(api, customer={"external_id": "buyer-4"}, lines=[{"sku": sku, "quantity": 1}])
+        create_flat_fee_order(api, customer={"external_id": "buyer-4"}, lines=[{"sku": sku, "quantity": 1}])
         for sku in ("TEE-WHITE-M", "SHOE-WHITE-42")
     )
     merged = agent_api.post(
