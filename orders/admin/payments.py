@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.admin.forms import text_field
 from orders.admin.plumbing import PageAction
 from orders.events import Actor
-from orders.models import ACTIVE_STATUSES, Order, PaymentStatus
+from orders.models import ACTIVE_STATUSES, CLOSED_STATUSES, Order, PaymentStatus
 from orders.services.payments import PAYABLE_STATUSES, payment_record, refund_record
 from orders.text import PAYMENT_REFERENCE, REASON
 
@@ -103,7 +103,7 @@ class OrderPaymentsMixin:
 
 MONEY_DUE = {
     # A paid order an edit left owing more (补差价).
-    "balance_due": Q(payment_status=PaymentStatus.PAID, total__gt=F("amount_paid")),
+    "balance_due": Q(payment_status=PaymentStatus.PAID, total__gt=F("amount_paid")) & ~Q(status__in=CLOSED_STATUSES),
     # The shop owes the buyer (a discount or a merge after payment).
     "refund_due": Q(refund_due__gt=0),
     # Not paid yet, while it could still ship.

@@ -234,7 +234,10 @@ class Order(ShippingAddressFields):
 
     @property
     def balance_due(self) -> Decimal:
-        """What the buyer still owes: the total less what they paid, never negative (补差价)."""
+        """What the buyer still owes: the total less what they paid, never negative (补差价). Nothing on a
+        closed order (cancelled, or merged: its money lives on the merge's primary)."""
+        if self.status in CLOSED_STATUSES:
+            return Decimal("0.00")
         return max(self.total - self.amount_paid, Decimal("0.00"))
 
 

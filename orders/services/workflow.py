@@ -196,10 +196,19 @@ def holds_release_due(*, now: datetime | None = None, limit: int = 500) -> int:
 
 @transaction.atomic
 def order_cancel(*, order_id: int, reason: str, actor: Actor, expected_version: int | None = None) -> Order:
+    """Cancel with a reason. Whatever the buyer paid becomes a refund due (recorded with a refund)."""
     reason = REASON.required(reason)
     order = order_lock(order_id=order_id, expected_version=expected_version)
+    refund = {"refund_due": str(order.amount_paid)} if order.amount_paid else {}
+    order.refund_due = order.amount_paid
     order_transition(
-        order=order, to=OrderStatus.CANCELLED, actor=actor, event_type=OrderEventType.CANCELLED, reason=reason
+        order=order,
+        to=OrderStatus.CANCELLED,
+        actor=actor,
+        event_type=OrderEventType.CANCELLED,
+        also_save=["refund_due"],
+        reason=reason,
+        **refund,
     )
     siblings_recheck_later(order)
     return order

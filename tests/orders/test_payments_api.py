@@ -156,6 +156,7 @@ def test_payments_go_to_the_primary_of_a_merge(api, agent_api, catalogue):
     assert response.status_code == 409
     assert response.json()["code"] == "payment_refused"
     assert response.json()["data"]["merged_into"] == primary["id"]
+    assert api.get(f"/api/v1/orders/{first['id']}/").json()["balance_due"] == "0.00"  # its money is the primary's
     assert pay(api, primary, amount=primary["totals"]["total"]).status_code == 201
 
 
@@ -406,3 +407,21 @@ def test_a_merge_with_money_moved_since_cannot_be_unmerged(api, agent_api, catal
     assert response.status_code == 409
     assert [r["code"] for r in response.json()["data"]["refusals"]] == ["payments_recorded"]
     assert Order.objects.get(pk=first["id"]).status == "merged"
+
+
+def test_a_cancelled_paid_order_owes_the_buyer_everything_paid(api, agent_api, paid):
+    body = act(agent_api, paid, "cancel", {"reason": "缺货，买家同意取消"}).json()
+
+    assert (body["status"], body["refund_due"]) == ("cancelled", "109.00")
+    cancelled = next(e for e in body["events"] if e["type"] == "cancelled")
+    assert cancelled["data"]["refund_due"] == "109.00"
+    assert refund(api, paid, "109.00", reason="取消订单全额退款").status_code == 201
+    assert money(paid) == ("0.00", "0.00", "0.00", "refunded")  # a cancelled order owes nothing
+    assert len(messages(paid, "refund_issued")) == 1
+
+
+def test_a_cancelled_unpaid_order_owes_nothing(api, agent_api, unpaid):
+    body = act(agent_api, unpaid, "cancel", {"reason": "买家不要了"}).json()
+
+    assert (body["refund_due"], body["balance_due"]) == ("0.00", "0.00")
+    assert "refund_due" not in next(e for e in body["events"] if e["type"] == "cancelled")["data"]
