@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from orders.events import Actor
 from orders.messaging.models import Message, MessageKind, MessageTemplate
-from orders.messaging.queue import _message_create
-from orders.messaging.rendering import Rendered, _render, message_language, money_text
+from orders.messaging.queue import message_create
+from orders.messaging.rendering import Rendered, message_language, money_text, template_render
 from orders.models import ACTIVE_STATUSES, Order, PaymentRecord, PaymentStatus
 from orders.services.locking import order_lock
 from orders.shop_config import shop_config
@@ -42,7 +42,7 @@ def _money_context(order: Order, language: str, **amounts: Decimal) -> dict:
 def balance_due_render(*, order: Order, amount: Decimal, reason: str, language: str) -> Rendered:
     """What the edit added to the balance and why, what is owed now, and how to pay it on the storefront."""
     context = {**_money_context(order, language, amount=amount), "reason": reason}
-    return _render(MessageTemplate.BALANCE_DUE, language, context)
+    return template_render(MessageTemplate.BALANCE_DUE, language, context)
 
 
 def refund_issued_render(*, order: Order, record: PaymentRecord, language: str) -> Rendered:
@@ -51,16 +51,16 @@ def refund_issued_render(*, order: Order, record: PaymentRecord, language: str) 
         "reason": record.reason,
         "reference": record.reference,
     }
-    return _render(MessageTemplate.REFUND_ISSUED, language, context)
+    return template_render(MessageTemplate.REFUND_ISSUED, language, context)
 
 
 def payment_reminder_render(*, order: Order, language: str) -> Rendered:
-    return _render(MessageTemplate.PAYMENT_REMINDER, language, _money_context(order, language))
+    return template_render(MessageTemplate.PAYMENT_REMINDER, language, _money_context(order, language))
 
 
 def _queue(order: Order, kind: MessageKind, render, actor: Actor) -> tuple[Message, bool]:
     language = message_language(order.customer.language)
-    return _message_create(
+    return message_create(
         order=order,
         kind=kind,
         template=MessageTemplate(kind.value),

@@ -53,7 +53,7 @@ def message_sends_publish(message_ids: Iterable[int]) -> None:
     transaction.on_commit(publish_message_sends, robust=True)
 
 
-def _message_create(
+def message_create(
     *,
     order: Order,
     kind: MessageKind,
@@ -128,7 +128,7 @@ def confirmation_message_queue(*, order: Order, actor: Actor | None = None) -> M
     if existing is not None:
         return existing
     language = message_language(order.customer.language)
-    message, _created = _message_create(
+    message, _created = message_create(
         order=order,
         kind=MessageKind.CONFIRMATION,
         template=MessageTemplate.CONFIRMATION,
@@ -167,7 +167,7 @@ def return_reminder_schedule(*, order: Order, actor: Actor | None = None) -> Mes
     if due_at is None:
         return None
     language = message_language(order.customer.language)
-    message, _created = _message_create(
+    message, _created = message_create(
         order=order,
         kind=MessageKind.RETURN_POLICY_REMINDER,
         template=MessageTemplate.RETURN_POLICY_REMINDER,
@@ -195,7 +195,7 @@ def message_resend(*, order_id: int, template: str, reason: str, actor: Actor) -
         if order.delivered_at is None:
             raise MessageRefused(_("The order has not been delivered yet."))
         render = partial(_reminder_content, order, language, order_lines_with_policies(order))
-    message, _created = _message_create(
+    message, _created = message_create(
         order=order,
         kind=MessageKind.RESEND,
         template=MessageTemplate(template),

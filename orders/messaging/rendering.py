@@ -48,7 +48,7 @@ def date_text(day: date, language: str) -> str:
     return day.strftime("%d %b %Y").lstrip("0")
 
 
-def _render(template: str, language: str, context: dict) -> Rendered:
+def template_render(template: str, language: str, context: dict) -> Rendered:
     with translation.override(language):
         subject = render_to_string(f"orders/messages/{language}/{template}_subject.txt", context)
         body = render_to_string(f"orders/messages/{language}/{template}_body.txt", context)
@@ -136,7 +136,7 @@ def confirmation_render(
     """The order read back to the buyer: lines, where it goes, the requests word for word, totals,
     the return policy of each line, and the link to confirm or ask for a change."""
     context = {**order_summary(order=order, policies=policies, language=language), "link": link, "link_days": link_days}
-    return _render(MessageTemplate.CONFIRMATION, language, context)
+    return template_render(MessageTemplate.CONFIRMATION, language, context)
 
 
 def reminder_render(*, order: Order, policies: list[LinePolicy], language: str, delivered_at: datetime) -> Rendered:
@@ -146,4 +146,4 @@ def reminder_render(*, order: Order, policies: list[LinePolicy], language: str, 
         "delivered_on": date_text(timezone.localdate(delivered_at), language),
         "policies": _policy_groups(policies, language, delivered_at),
     }
-    return _render(MessageTemplate.RETURN_POLICY_REMINDER, language, context)
+    return template_render(MessageTemplate.RETURN_POLICY_REMINDER, language, context)
