@@ -123,8 +123,8 @@ def test_a_source_picks_the_note(api, agent_api, catalogue):
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"kind": "invoice"}, 400, "note_kind_not_convertible"),
-        ({"kind": "fragile"}, 400, "note_kind_not_convertible"),
+        ({"kind": "invoice"}, 400, "invalid"),  # the schema lists only the kinds a field carries
+        ({"kind": "fragile"}, 400, "invalid"),
         ({"kind": "teleport"}, 400, "invalid"),
         ({}, 400, "invalid"),
         ({"kind": "courier", "source": "elsewhere"}, 400, "invalid"),
@@ -211,3 +211,17 @@ def test_a_note_that_contradicts_the_order_flags_what_each_says(api, catalogue):
     assert flags["request.in_note:courier"][0] == "courier"
     assert flags["request.in_note:courier"][2].endswith("(“顺丰”) ≠ ZTO")
     assert flags["request.courier"][0] == "courier"
+
+
+def test_the_service_refuses_a_kind_no_field_carries_from_any_screen(api, agent, catalogue):
+    """The admin posts to the service directly: the REST schema's list is not its only guard."""
+    from orders.events import Actor
+    from orders.exceptions import DomainError
+    from orders.services.note_requests import order_note_convert
+
+    order = create_order(api, buyer_note="易碎品，请开发票")
+
+    with pytest.raises(DomainError) as refused:
+        order_note_convert(order_id=order["id"], code="request.in_note", kind="invoice", actor=Actor(user=agent))
+
+    assert refused.value.code == "note_kind_not_convertible"

@@ -1,6 +1,6 @@
 """Requests found in notes: the agent turns a finding into the order's structured request."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -10,11 +10,12 @@ from orders.api.serializers import TextField
 from orders.api.views.common import IF_MATCH, error_response, validated
 from orders.checks.notes import NOTE_SOURCES
 from orders.notes import KINDS
-from orders.services.note_requests import order_note_convert
+from orders.services.note_requests import CONVERTIBLE, IN_NOTE, order_note_convert
 
 
 class NoteConvertSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=KINDS)
+    # Only the kinds a structured field carries: the schema says which (the service refuses the others too).
+    kind = serializers.ChoiceField(choices=[kind for kind in KINDS if kind in CONVERTIBLE])
     value = TextField(max_length=500, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=NOTE_SOURCES, required=False)
 
@@ -29,8 +30,8 @@ class NoteActions:
         responses={
             200: OrderDetailSerializer,
             400: error_response(
-                "Not request.in_note (check_not_convertible), a kind no field carries "
-                "(note_kind_not_convertible), or invalid input."
+                "Invalid input: `kind` lists only the kinds a structured field carries (courier, gift wrap, "
+                "engraving, card message)."
             ),
             403: error_response("Only staff who may edit the requests (agents, supervisors)."),
             404: error_response("No such order for the caller."),
@@ -41,7 +42,12 @@ class NoteActions:
             ),
             412: error_response("If-Match is stale: somebody else changed the order; reload it."),
         },
-        parameters=[IF_MATCH],
+        parameters=[
+            IF_MATCH,
+            OpenApiParameter(
+                "code", str, OpenApiParameter.PATH, enum=[IN_NOTE], description="The check: request.in_note."
+            ),
+        ],
         summary="Make a request found in the notes the order's structured request",
     )
     @action(detail=True, methods=["post"], url_path=r"checks/(?P<code>[a-z_]+\.[a-z_]+)/convert")
