@@ -1,12 +1,14 @@
 """Holds until a date (API.md 1.1): the order comes back by itself when the date passes, with fresh checks,
 and a school parcel in the holidays is offered the day term starts."""
 
+import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -181,3 +183,19 @@ def test_a_school_parcel_in_the_holidays_is_offered_the_day_term_starts(api, age
     with time_machine.travel(datetime(2027, 3, 1, 0, 5, tzinfo=SHANGHAI)):
         assert holds_release_due() == 1
     assert Order.objects.get(pk=order["id"]).status == "pending_confirmation"
+
+
+def test_run_periodic_stands_in_for_beat_with_the_demos_clock(agent_api, api, catalogue):
+    order = create_order(api)
+    hold(agent_api, order, until=tomorrow().isoformat())
+    out = io.StringIO()
+
+    call_command("run_periodic", "--at", (tomorrow() + timedelta(days=1)).isoformat(), stdout=out)
+
+    assert "holds released: 1" in out.getvalue()
+    assert Order.objects.get(pk=order["id"]).status == "pending_confirmation"
+
+
+def test_run_periodic_refuses_a_clock_it_cannot_read():
+    with pytest.raises(CommandError, match="not a date or time"):
+        call_command("run_periodic", "--at", "next tuesday")

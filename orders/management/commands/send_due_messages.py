@@ -5,23 +5,10 @@ re-publish messages whose task was lost. Without Redis (the demo) there is no be
 stands in, and ``--at`` moves the clock, e.g. to the day a reminder is due.
 """
 
-from datetime import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-
+from orders.management.clock import moment
 from orders.messaging.periodic import messages_sweep, return_reminders_send_due
-
-
-def _moment(text: str) -> datetime:
-    moment = parse_datetime(text)
-    if moment is None:
-        day = parse_date(text)
-        if day is None:
-            raise CommandError(f"not a date or time: {text!r} (e.g. 2026-11-27 or 2026-11-27T10:00)")
-        moment = datetime.combine(day, datetime.max.time())
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 class Command(BaseCommand):
@@ -31,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--at", help="Act as if it were this time (the demo's clock), e.g. 2026-11-27T10:00.")
 
     def handle(self, *args, at: str | None, **options) -> None:
-        now = _moment(at) if at else None
+        now = moment(at) if at else None
         reminders = return_reminders_send_due(now=now)
         republished = messages_sweep()
         self.stdout.write(f"reminders sent: {reminders}; messages re-published: {republished}")
