@@ -1,6 +1,6 @@
 """Requests found in notes: the agent turns a finding into the order's structured request."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -42,21 +42,17 @@ class NoteActions:
             ),
             412: error_response("If-Match is stale: somebody else changed the order; reload it."),
         },
-        parameters=[
-            IF_MATCH,
-            OpenApiParameter(
-                "code", str, OpenApiParameter.PATH, enum=[IN_NOTE], description="The check: request.in_note."
-            ),
-        ],
+        parameters=[IF_MATCH],
         summary="Make a request found in the notes the order's structured request",
     )
-    @action(detail=True, methods=["post"], url_path=r"checks/(?P<code>[a-z_]+\.[a-z_]+)/convert")
-    def convert(self, request, pk: int, code: str):
+    # Only request.in_note's findings convert: the check is part of the path, not a parameter.
+    @action(detail=True, methods=["post"], url_path=r"checks/request\.in_note/convert")
+    def convert(self, request, pk: int):
         data = validated(NoteConvertSerializer, request)
         return self.change(
             order_note_convert,
             pk,
-            code=code,
+            code=IN_NOTE,
             kind=data["kind"],
             value=data.get("value") or None,
             source=data.get("source"),
