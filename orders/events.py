@@ -221,6 +221,14 @@ def tracking_corrected_event(
     return _event(order, OrderEventType.TRACKING_CORRECTED, actor, data)
 
 
+def tracking_recorded_event(
+    *, order: Order, actor: Actor, status: str, at: str, location: str, description: str
+) -> OrderEvent:
+    """News from the courier about the parcel (``orders.services.tracking``)."""
+    data = {"status": status, "at": at, "location": location, "description": description}
+    return _event(order, OrderEventType.TRACKING_RECORDED, actor, data)
+
+
 # Messages to the buyer, and the buyer's answers. A message's event names its order by id: a
 # claimed row does not carry its order, and the event needs no more.
 

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from flags.rules import ABNORMAL
-from flags.selectors import open_flag_of_category_exists, open_flags_prefetch
+from flags.selectors import open_flag_of_category_exists, open_flags, open_flags_prefetch
 from orders.messaging.models import Message
 from orders.models import (
+    ABNORMAL_CANDIDATE_STATUSES,
     ACTIVE_STATUSES,
     AWAITING_CONFIRMATION_STATUSES,
     CheckResult,
@@ -20,6 +21,7 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
     PriceEdit,
+    statuses_in_order,
 )
 from orders.shop_config import shop_config
 
@@ -119,6 +121,7 @@ ABNORMAL_REASONS = (
     "purple_flag",
     "payment_missing",
     "unpaid_overdue",
+    "logistics.stalled",
 )
 ABNORMAL_REASON_LABELS = {
     "unconfirmed_overdue": _("unconfirmed past the time limit"),
@@ -128,41 +131,65 @@ ABNORMAL_REASON_LABELS = {
     "purple_flag": _("abnormal (purple) flag"),
     "payment_missing": _("confirmed but unpaid"),
     "unpaid_overdue": _("unpaid past the time limit"),
+    "logistics.stalled": _("parcel without tracking news"),
 }
 
 
-def abnormal_orders(*, now=None) -> QuerySet[Order]:
-    """异常订单: active orders that need attention, oldest first, annotated with why.
+def abnormal_field(reason: str) -> str:
+    """The annotation that says whether an order is listed for ``reason`` (``logistics.stalled`` →
+    ``abnormal_logistics_stalled``)."""
+    return "abnormal_" + reason.replace(".", "_")
 
-    Unconfirmed past the shop's time limit, on hold, open blockers, a stock shortfall, an open flag of
-    the abnormal category (purple unless re-coloured) — which the buyer's change requests raise —,
-    confirmed but unpaid, or unpaid past the shop's limit after it was placed.
+
+def abnormal_orders(*, now=None) -> QuerySet[Order]:
+    """异常订单: orders that need attention, oldest first, annotated with why.
+
+    Active orders unconfirmed past the shop's time limit, on hold, with open blockers, a stock shortfall,
+    confirmed but unpaid, or unpaid past the shop's limit after it was placed; active or shipped orders with
+    an open flag of the abnormal category (purple unless re-coloured) — which the buyer's change requests and
+    the courier's bad news raise —; shipped orders whose parcel had no tracking news past the shop's limit
+    (``logistics.stalled``: ``Order.stalled_after``, kept by shipping and tracking news, so the query reads it
+    straight, no beat task: always as of ``now``).
+
+    Only ``ABNORMAL_CANDIDATE_STATUSES`` are read, in id order along their partial index
+    (``order_abnormal_candidate``); the stalled ones alone are a range of ``order_shipped_stalled_after``.
     """
     now = now or timezone.now()
     settings = shop_config().settings
     cutoff = now - timedelta(hours=settings.unconfirmed_alert_hours)
     unpaid_cutoff = now - timedelta(hours=settings.unpaid_abnormal_hours)
+    active = Q(status__in=statuses_in_order(ACTIVE_STATUSES))
     conditions = {
         "unconfirmed_overdue": Q(status__in=AWAITING_CONFIRMATION_STATUSES, created_at__lt=cutoff),
         "on_hold": Q(status=OrderStatus.ON_HOLD),
-        "open_blockers": Q(open_blockers__gt=0),
-        "stock_shortfall": Q(
-            Exists(CheckResult.objects.filter(order_id=OuterRef("pk"), code="line.out_of_stock", status="open"))
+        "open_blockers": active & Q(open_blockers__gt=0),
+        "stock_shortfall": active
+        & Q(Exists(CheckResult.objects.filter(order_id=OuterRef("pk"), code="line.out_of_stock", status="open"))),
+        # A shipped order counts only the flags raised since it shipped (the courier's bad news, the
+        # warehouse's): the ones left over from confirmation are not news about the parcel.
+        "purple_flag": (active & Q(open_flag_of_category_exists(ABNORMAL)))
+        | Q(
+            Exists(
+                open_flags().filter(
+                    order_id=OuterRef("pk"), category__code=ABNORMAL, created_at__gte=OuterRef("shipped_at")
+                )
+            ),
+            status=OrderStatus.SHIPPED,
         ),
-        "purple_flag": Q(open_flag_of_category_exists(ABNORMAL)),
         "payment_missing": Q(status=OrderStatus.CONFIRMED, payment_status=PaymentStatus.UNPAID),
         "unpaid_overdue": Q(payment_status=PaymentStatus.UNPAID)
         & (Q(placed_at__lt=unpaid_cutoff) | Q(placed_at__isnull=True, created_at__lt=unpaid_cutoff)),
+        "logistics.stalled": Q(status=OrderStatus.SHIPPED, stalled_after__lt=now),
     }
     annotations = {
-        f"abnormal_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        abnormal_field(name): ExpressionWrapper(condition, output_field=BooleanField())
         for name, condition in conditions.items()
     }
     any_reason = Q()
     for condition in conditions.values():
         any_reason |= condition
     return (
-        Order.objects.filter(status__in=ACTIVE_STATUSES)
+        Order.objects.filter(status__in=statuses_in_order(ABNORMAL_CANDIDATE_STATUSES))
         .filter(any_reason)
         .annotate(**annotations)
         .select_related("customer", "storefront")
@@ -172,4 +199,4 @@ def abnormal_orders(*, now=None) -> QuerySet[Order]:
 
 def abnormal_reasons(order: Order) -> list[str]:
     """The reasons an order from ``abnormal_orders`` is listed."""
-    return [name for name in ABNORMAL_REASONS if getattr(order, f"abnormal_{name}", False)]
+    return [name for name in ABNORMAL_REASONS if getattr(order, abnormal_field(name), False)]

@@ -88,6 +88,12 @@ class ShopConfig:
             transit_days=max(p.transit_days for p in self.provinces.values()),
         )
 
+    def stalled_after_days(self, province: str) -> int:
+        """Days without tracking news after which a parcel to ``province`` is stalled (remote ones wait longer)."""
+        if self.province(province).remote:
+            return self.settings.stalled_after_days_remote
+        return self.settings.stalled_after_days
+
     @property
     def default_couriers(self) -> list[str]:
         return sorted(code for code, c in self.couriers.items() if c.is_default and c.in_use)

@@ -9,7 +9,7 @@ from orders.admin.lists import OrderListMixin, OrderPageChangeList
 from orders.admin.plumbing import ReadOnlyAdminMixin
 from orders.admin.warehouse import FlagListMixin
 from orders.models import AbnormalOrder, Order
-from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_orders, abnormal_reasons
+from orders.selectors import ABNORMAL_REASON_LABELS, abnormal_field, abnormal_orders, abnormal_reasons
 
 
 class AbnormalReasonFilter(admin.SimpleListFilter):
@@ -21,7 +21,7 @@ class AbnormalReasonFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet | None:
         if self.value() in ABNORMAL_REASON_LABELS:
-            return queryset.filter(**{f"abnormal_{self.value()}": True})
+            return queryset.filter(**{abnormal_field(self.value()): True})
         return None
 
 

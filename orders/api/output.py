@@ -136,6 +136,13 @@ class ShipmentSerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
 
 
+class TrackingEventOutputSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    location = serializers.CharField()
+    description = serializers.CharField()
+
+
 class _OrderBaseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     external_id = serializers.CharField()
@@ -199,9 +206,17 @@ class OrderDetailSerializer(_OrderBaseSerializer):
     checks = CheckOutputSerializer(many=True, source="checks.all")
     price_edits = PriceEditOutputSerializer(many=True, source="price_edits.all")
     events = EventOutputSerializer(many=True, source="events.all")
+    tracking = serializers.SerializerMethodField()
 
     def get_merged_orders(self, order: Order) -> list[int]:
         return [merged.pk for merged in order.merged_orders.all()]
+
+    @extend_schema_field(TrackingEventOutputSerializer(many=True))
+    def get_tracking(self, order: Order) -> list[dict]:
+        """The courier's news, oldest first; read only for an order that has shipped (no query before)."""
+        if order.shipped_at is None:
+            return []
+        return render(TrackingEventOutputSerializer, order.tracking_events.all(), many=True)
 
     @extend_schema_field(ShippingQuoteSerializer)
     def get_shipping_quote(self, order: Order) -> dict:

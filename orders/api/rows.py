@@ -22,7 +22,7 @@ from flags.models import flag_author_name
 from flags.selectors import open_flags_of_orders
 from orders.addresses import Address, mask_name
 from orders.models import Order
-from orders.selectors import ABNORMAL_REASONS
+from orders.selectors import ABNORMAL_REASONS, abnormal_field
 
 _ADDRESS = Address.field_names()
 _ORDER_COLUMNS = (
@@ -131,7 +131,7 @@ def order_list_rows(orders: Iterable[dict]) -> list[dict]:
     return [_row(order, flags.get(order["id"], []), zone) for order in orders]
 
 
-ABNORMAL_EXTRA = ("hold_reason", *(f"abnormal_{name}" for name in ABNORMAL_REASONS))
+ABNORMAL_EXTRA = ("hold_reason", *(abnormal_field(name) for name in ABNORMAL_REASONS))
 
 
 def abnormal_order_rows(orders: Iterable[dict]) -> list[dict]:
@@ -139,6 +139,6 @@ def abnormal_order_rows(orders: Iterable[dict]) -> list[dict]:
     orders = list(orders)
     rows = order_list_rows(orders)
     for row, order in zip(rows, orders, strict=True):
-        row["reasons"] = [name for name in ABNORMAL_REASONS if order[f"abnormal_{name}"]]
+        row["reasons"] = [name for name in ABNORMAL_REASONS if order[abnormal_field(name)]]
         row["hold_reason"] = order["hold_reason"]
     return rows

@@ -16,6 +16,7 @@ class MessageKind(models.TextChoices):
 
     CONFIRMATION = "confirmation", _("Confirmation")
     RETURN_POLICY_REMINDER = "return_policy_reminder", _("Return-policy reminder")
+    SHIPPED = "shipped", _("Shipped")
     RESEND = "resend", _("Resend")
     BALANCE_DUE = "balance_due", _("Balance due")
     REFUND_ISSUED = "refund_issued", _("Refund issued")
@@ -30,13 +31,14 @@ class MessageTemplate(models.TextChoices):
 
     CONFIRMATION = "confirmation", _("Confirmation")
     RETURN_POLICY_REMINDER = "return_policy_reminder", _("Return-policy reminder")
+    SHIPPED = "shipped", _("Shipped")
     BALANCE_DUE = "balance_due", _("Balance due")
     REFUND_ISSUED = "refund_issued", _("Refund issued")
     PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
 
 
 # What an agent may send again on purpose: the money messages tell of one change each, and are not resent.
-RESENDABLE_TEMPLATES = (MessageTemplate.CONFIRMATION, MessageTemplate.RETURN_POLICY_REMINDER)
+RESENDABLE_TEMPLATES = (MessageTemplate.CONFIRMATION, MessageTemplate.SHIPPED, MessageTemplate.RETURN_POLICY_REMINDER)
 RESENDABLE_CHOICES = [(template.value, template.label) for template in RESENDABLE_TEMPLATES]
 
 

@@ -1,6 +1,7 @@
 """Queueing buyer messages: outbox rows, written in the transaction of the change that calls for them.
 
-Owns the confirmation (``confirmation_message_queue``), the return-policy reminder
+Owns the confirmation (``confirmation_message_queue``), the ``shipped`` message
+(``shipped_message_queue``), the return-policy reminder
 (``return_reminder_schedule``), an agent's resend and retry, and the publication of send tasks after
 the commit (``message_sends_publish``); a message's events come from ``orders.events``. Sending one
 message is ``orders.messaging.send``; the drain of due reminders and the sweep of lost sends are
@@ -31,7 +32,13 @@ from orders.messaging.channels import message_route
 from orders.messaging.links import buyer_link_issue, buyer_link_url
 from orders.messaging.models import RESENDABLE_TEMPLATES, Message, MessageKind, MessageStatus, MessageTemplate
 from orders.messaging.policies import LinePolicy, order_lines_with_policies, reminder_due_at
-from orders.messaging.rendering import Rendered, confirmation_render, message_language, reminder_render
+from orders.messaging.rendering import (
+    Rendered,
+    confirmation_render,
+    message_language,
+    reminder_render,
+    shipped_render,
+)
 from orders.models import Order
 from orders.services.locking import order_lock
 from orders.shop_config import shop_config
@@ -140,6 +147,32 @@ def confirmation_message_queue(*, order: Order, actor: Actor | None = None) -> M
     return message
 
 
+def _shipped_content(order: Order, language: str) -> Rendered:
+    return shipped_render(order=order, policies=order_lines_with_policies(order), language=language)
+
+
+@transaction.atomic
+def shipped_message_queue(*, order: Order, actor: Actor | None = None) -> Message:
+    """The courier and tracking number for a just-shipped order, sent after the transaction commits.
+
+    Called by ``order_ship`` inside its transaction; one per order (the unique constraint), so a
+    tracking number corrected later is told by an agent's resend, never by a second ``shipped``."""
+    existing = Message.objects.filter(order=order, kind=MessageKind.SHIPPED).first()
+    if existing is not None:
+        return existing
+    language = message_language(order.customer.language)
+    message, _created = message_create(
+        order=order,
+        kind=MessageKind.SHIPPED,
+        template=MessageTemplate.SHIPPED,
+        language=language,
+        render=partial(_shipped_content, order, language),
+        due_at=timezone.now(),
+        actor=actor or Actor.system(),
+    )
+    return message
+
+
 def _reminder_content(order: Order, language: str, policies: list[LinePolicy]) -> Rendered:
     return reminder_render(order=order, policies=policies, language=language, delivered_at=order.delivered_at)
 
@@ -191,6 +224,10 @@ def message_resend(*, order_id: int, template: str, reason: str, actor: Actor) -
     language = message_language(order.customer.language)
     if template == MessageTemplate.CONFIRMATION:
         render = partial(_confirmation_content, order, language)
+    elif template == MessageTemplate.SHIPPED:
+        if order.shipped_at is None:
+            raise MessageRefused(_("The order has not shipped yet."))
+        render = partial(_shipped_content, order, language)
     else:
         if order.delivered_at is None:
             raise MessageRefused(_("The order has not been delivered yet."))

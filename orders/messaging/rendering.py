@@ -147,3 +147,15 @@ def reminder_render(*, order: Order, policies: list[LinePolicy], language: str, 
         "policies": _policy_groups(policies, language, delivered_at),
     }
     return template_render(MessageTemplate.RETURN_POLICY_REMINDER, language, context)
+
+
+def shipped_render(*, order: Order, policies: list[LinePolicy], language: str) -> Rendered:
+    """The parcel has left: the courier, the tracking number and the goods in it."""
+    courier = shop_config().couriers.get(order.shipped_courier)
+    context = {
+        **_order_context(order, policies, language),
+        "shipped_on": date_text(timezone.localdate(order.shipped_at or timezone.now()), language),
+        "shipped_courier": courier.name if courier else order.shipped_courier,
+        "tracking_number": order.tracking_number,
+    }
+    return template_render(MessageTemplate.SHIPPED, language, context)

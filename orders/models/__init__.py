@@ -8,6 +8,7 @@ from orders.models.event import OrderEvent, OrderEventType
 from orders.models.idempotency import IdempotencyKey
 from orders.models.notes import NoteKind, NotePhrase
 from orders.models.order import (
+    ABNORMAL_CANDIDATE_STATUSES,
     ACTIVE_STATUSES,
     ALLOWED_TRANSITIONS,
     AWAITING_CONFIRMATION_STATUSES,
@@ -28,11 +29,13 @@ from orders.models.order import (
 from orders.models.payments import PaymentKind, PaymentRecord
 from orders.models.shop import Courier, CourierProvinceRule, ProvinceRule, SchoolHoliday, ShopSettings
 from orders.models.storefront import ApiToken, Storefront
+from orders.models.tracking import TRACKING_TROUBLE, TrackingEvent, TrackingStatus
 
 # The outbox's models live with the messages (orders/messaging/); importing them registers them.
 from orders.messaging.models import BuyerLink, FailedMessage, Message  # isort: skip
 
 __all__ = [
+    "ABNORMAL_CANDIDATE_STATUSES",
     "ACTIVE_STATUSES",
     "ALLOWED_TRANSITIONS",
     "AWAITING_CONFIRMATION_STATUSES",
@@ -42,6 +45,7 @@ __all__ = [
     "MERGEABLE_STATUSES",
     "PACKABLE_STATUSES",
     "SHIPPED_STATUSES",
+    "TRACKING_TROUBLE",
     "AbnormalOrder",
     "ApiToken",
     "BuyerLink",
@@ -74,6 +78,8 @@ __all__ = [
     "Severity",
     "ShopSettings",
     "Storefront",
+    "TrackingEvent",
+    "TrackingStatus",
     "Variant",
     "statuses_in_order",
 ]

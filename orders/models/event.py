@@ -33,6 +33,7 @@ class OrderEventType(models.TextChoices):
     TRACKING_CORRECTED = "tracking_corrected", _("Tracking number corrected")
     COURIER_OVERRIDDEN = "courier_overridden", _("Promised courier overridden")
     DELIVERED = "delivered", _("Delivered")
+    TRACKING_RECORDED = "tracking_recorded", _("Tracking news")
     MESSAGE_QUEUED = "message_queued", _("Message queued")
     MESSAGE_SENT = "message_sent", _("Message sent")
     MESSAGE_FAILED = "message_failed", _("Message failed")

@@ -68,6 +68,8 @@ MERGEABLE_STATUSES = frozenset({OrderStatus.RECEIVED, OrderStatus.PENDING_CONFIR
 PACKABLE_STATUSES = frozenset({OrderStatus.CONFIRMED})
 # The parcel has left.
 SHIPPED_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+# Where abnormal orders are found: the active ones, and shipped ones whose parcel is in trouble.
+ABNORMAL_CANDIDATE_STATUSES = ACTIVE_STATUSES | {OrderStatus.SHIPPED}
 # What the buyer bought and kept, as far as we know: orders that went past confirmation (their size history).
 BOUGHT_STATUSES = frozenset({OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 # Ended without shipping: cancelled, or merged into another order. The buyer's history leaves them out.
@@ -147,6 +149,9 @@ class Order(ShippingAddressFields):
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # A shipped parcel with no tracking news by then is stalled (``logistics.stalled``): the last news (or
+    # the shipping) plus the shop's limit for the province; kept by ``orders.services.tracking``.
+    stalled_after = models.DateTimeField(_("stalled after"), null=True, blank=True)
 
     # SHA-256 of the storefront's request body: the same body again is a replay, another is a conflict.
     intake_hash = models.CharField(max_length=64, blank=True)
@@ -197,6 +202,16 @@ class Order(ShippingAddressFields):
                 fields=["id"],
                 condition=Q(status__in=statuses_in_order(ACTIVE_STATUSES)),
                 name="order_active",
+            ),
+            # Abnormal orders among the active and the shipped ones (ABNORMAL_CANDIDATE_STATUSES), oldest first.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=statuses_in_order(ABNORMAL_CANDIDATE_STATUSES)),
+                name="order_abnormal_candidate",
+            ),
+            # Stalled parcels: the shipped orders past their ``stalled_after``, a range of this index.
+            models.Index(
+                fields=["stalled_after"], condition=Q(status=OrderStatus.SHIPPED), name="order_shipped_stalled_after"
             ),
             # The agents' queue (AWAITING_CONFIRMATION_STATUSES), oldest first: the first page straight off the
             # index, instead of joining every waiting order to its buyer and sorting them all.

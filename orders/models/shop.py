@@ -45,6 +45,15 @@ class ShopSettings(models.Model):
     reminder_days_before_close = models.PositiveSmallIntegerField(
         _("return reminder: days before the window closes"), default=2
     )
+    stalled_after_days = models.PositiveSmallIntegerField(
+        _("parcel stalled after (days without news)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("A shipped order with no tracking news for longer is abnormal."),
+    )
+    stalled_after_days_remote = models.PositiveSmallIntegerField(
+        _("parcel stalled after, remote provinces (days)"), default=5, validators=[MinValueValidator(1)]
+    )
     buyer_link_days = models.PositiveSmallIntegerField(_("buyer link valid (days)"), default=7)
     payment_reminder_hours = models.PositiveSmallIntegerField(
         _("remind unpaid orders after (hours)"),

@@ -1,7 +1,7 @@
 """Shipping and delivery: the courier's tracking format, the promised courier, corrections as events."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from orders.events import Actor, courier_overridden_event, events_record, tracking_corrected_event
 from orders.exceptions import InvalidInput, PermissionDeniedError, ShippingRefused
-from orders.messaging.queue import return_reminder_schedule
+from orders.messaging.queue import return_reminder_schedule, shipped_message_queue
 from orders.models import SHIPPED_STATUSES, Order, OrderEventType, OrderStatus
 from orders.services.lifecycle import order_transition
 from orders.services.locking import order_lock
@@ -54,6 +54,13 @@ def _may_override(actor: Actor) -> bool:
     return actor.user is not None and actor.user.has_perm("orders.override_courier")
 
 
+def stalled_after(*, order: Order, news_at: datetime) -> datetime:
+    """When a parcel with its last news (or its shipping) at ``news_at`` counts as stalled: the shop's
+    limit for the order's province later. Kept on the order (``Order.stalled_after``) so that the
+    abnormal orders find the stalled ones in a range of an index, never by reading every shipment."""
+    return news_at + timedelta(days=shop_config().stalled_after_days(order.ship_province))
+
+
 def ship_courier_default(*, order: Order) -> str | None:
     """The courier the ship form starts from: one that ``order_ship`` takes without an override. The one
     promised to the buyer; none when the shop has since switched it off (any courier then breaks the
@@ -77,7 +84,8 @@ def order_ship(
 ) -> Order:
     """Hand a confirmed order to the courier. A courier other than the one promised to the buyer is
     refused (违背承诺 is penalised) unless a supervisor overrides it with a reason. Nothing unpaid or
-    with a balance due ships (409 ``payment_due``)."""
+    with a balance due ships (409 ``payment_due``). The buyer gets the ``shipped`` message (courier,
+    tracking number, goods) once the transaction commits."""
     facts = _courier(courier)
     number = _tracking(facts, tracking_number)
     order = order_lock(order_id=order_id, expected_version=expected_version)
@@ -105,6 +113,7 @@ def order_ship(
     order.shipped_courier = facts.code
     order.tracking_number = number
     order.shipped_at = timezone.now()
+    order.stalled_after = stalled_after(order=order, news_at=order.shipped_at)
     if broken_promise or not facts.in_use:
         events_record(
             courier_overridden_event(
@@ -116,10 +125,11 @@ def order_ship(
         to=OrderStatus.SHIPPED,
         actor=actor,
         event_type=OrderEventType.SHIPPED,
-        also_save=["shipped_courier", "tracking_number", "shipped_at"],
+        also_save=["shipped_courier", "tracking_number", "shipped_at", "stalled_after"],
         courier=facts.code,
         tracking_number=number,
     )
+    shipped_message_queue(order=order, actor=actor)
     siblings_recheck_later(order)
     return order
 
@@ -172,13 +182,13 @@ def order_deliver(
         raise InvalidInput(fields={"delivered_at": [_("Cannot be in the future.")]})
     if order.shipped_at and delivered_at < order.shipped_at:
         raise InvalidInput(fields={"delivered_at": [_("Cannot be before the order shipped.")]})
-    order.delivered_at = delivered_at
+    order.delivered_at, order.stalled_after = delivered_at, None
     order_transition(
         order=order,
         to=OrderStatus.DELIVERED,
         actor=actor,
         event_type=OrderEventType.DELIVERED,
-        also_save=["delivered_at"],
+        also_save=["delivered_at", "stalled_after"],
         delivered_at=delivered_at.isoformat(),
     )
     return_reminder_schedule(order=order, actor=actor)

@@ -22,13 +22,16 @@ from orders.api.serializers import (
 from orders.api.views.common import DenyAll, OrderCursorPagination, OrderFilter, OrderViewMixin
 from orders.api.views.money import MoneyActions
 from orders.api.views.notes import NoteActions
+from orders.api.views.tracking import TrackingActions
 from orders.api.views.warehouse import WarehouseActions
 from orders.api.views.workflow import WorkflowActions
 from orders.models import Order
 from orders.services.intake import order_create
 
 
-class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, NoteActions, OrderViewMixin, GenericViewSet):
+class OrderViewSet(
+    WorkflowActions, WarehouseActions, TrackingActions, MoneyActions, NoteActions, OrderViewMixin, GenericViewSet
+):
     """Orders: a storefront creates them; storefronts and staff read and list them; staff act on them."""
 
     lookup_value_regex = r"[0-9]+"
@@ -46,6 +49,7 @@ class OrderViewSet(WorkflowActions, WarehouseActions, MoneyActions, NoteActions,
         **WarehouseActions.action_permissions,
         **MoneyActions.action_permissions,
         **NoteActions.action_permissions,
+        **TrackingActions.action_permissions,
     }
 
     def get_permissions(self):
