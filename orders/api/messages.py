@@ -64,7 +64,7 @@ class OrderMessageResendView(_OrderMessagesMixin, APIView):
     @extend_schema(
         request=ResendSerializer,
         responses={201: StaffMessageOutputSerializer},
-        summary="Send the confirmation or the reminder again (kind resend, with a reason)",
+        summary="Send the confirmation, the shipped message or the reminder again (kind resend, with a reason)",
     )
     def post(self, request, order_id: int):
         data = validated(ResendSerializer, request)
