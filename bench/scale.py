@@ -309,6 +309,8 @@ def _order_row(t: TableRows, template: int, number: int, created: datetime, stat
         row[i["shipped_at"]] = _ts(updated)
         row[i["shipped_courier"]] = row[i["requested_courier"]] or COURIERS[number % 3]
         row[i["tracking_number"]] = f"77{number:010d}"
+        if status == "shipped":  # no tracking news: stalled 3 days after shipping (the old ones are)
+            row[i["stalled_after"]] = _ts(updated + timedelta(days=3))
     if status == "delivered":
         updated = created + timedelta(days=3)
         row[i["delivered_at"]] = _ts(updated)
@@ -367,6 +369,7 @@ def _pages(clients) -> list[dict]:
         page("REST orders ?status=pending_confirmation", agent["api"], rest + "?status=pending_confirmation"),
         page("REST orders ?has_blockers=true", agent["api"], rest + "?has_blockers=true"),
         page("REST abnormal orders", agent["api"], rest + "abnormal/"),
+        page("REST abnormal orders ?status=shipped", agent["api"], rest + "abnormal/?status=shipped"),
         page("admin orders", warehouse["admin"], admin),
         page("admin orders ?flag=red", warehouse["admin"], admin + "?flag=red", 300),
         page("admin orders ?flag=purple", warehouse["admin"], admin + "?flag=purple", 300),
@@ -379,6 +382,12 @@ def _pages(clients) -> list[dict]:
         page("admin confirmation queue", agent["admin"], queue, 300),
         page("admin queue ?open_severity=blocker", agent["admin"], queue + "?open_severity=blocker", 300),
         page("admin abnormal orders", agent["admin"], "/admin/orders/abnormalorder/", 300),
+        page(
+            "admin abnormal ?reason=logistics.stalled",
+            agent["admin"],
+            "/admin/orders/abnormalorder/?reason=logistics.stalled",
+            300,
+        ),
     ]
 
 

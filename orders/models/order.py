@@ -196,14 +196,8 @@ class Order(ShippingAddressFields):
             models.Index(fields=["ship_phone"], name="order_ship_phone"),
             models.Index(fields=["-id"], condition=Q(open_blockers__gt=0), name="order_with_blockers"),
             models.Index(fields=["hold_until"], condition=Q(hold_until__isnull=False), name="order_hold_until"),
-            # Abnormal orders (ACTIVE_STATUSES), oldest first: the active orders are a few thousand among a
-            # million, walked in id order without stepping over the delivered ones.
-            models.Index(
-                fields=["id"],
-                condition=Q(status__in=statuses_in_order(ACTIVE_STATUSES)),
-                name="order_active",
-            ),
-            # Abnormal orders among the active and the shipped ones (ABNORMAL_CANDIDATE_STATUSES), oldest first.
+            # Abnormal orders (ABNORMAL_CANDIDATE_STATUSES), oldest first: the active and shipped orders are some
+            # thousands among a million, walked in id order without stepping over the delivered ones.
             models.Index(
                 fields=["id"],
                 condition=Q(status__in=statuses_in_order(ABNORMAL_CANDIDATE_STATUSES)),
