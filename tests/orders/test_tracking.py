@@ -311,3 +311,13 @@ def test_the_admin_order_page_lists_the_tracking_news(shipped, api, agent_client
 
     assert 'id="tracking-news"' in content
     assert "上海转运中心" in content and "快件已到达" in content
+
+
+def test_the_admin_abnormal_list_filters_the_stalled_parcels(shipped, agent_client):
+    order = shipped()
+
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        content = agent_client.get("/admin/orders/abnormalorder/?reason=logistics.stalled").content.decode()
+
+    assert order["external_id"] in content
+    assert "物流停滞（无物流信息）" in content or "parcel without tracking news" in content
