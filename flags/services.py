@@ -122,6 +122,26 @@ def flag_raise(*, order: Order, category_code: str, cause: str, note: str, actor
     return flag
 
 
+def flag_clear_cause(*, order_id: int, cause: str, actor: Actor, reason: str) -> Flag | None:
+    """Clear the open automatic flag of ``cause`` (raised by ``flag_raise``) when what raised it is over."""
+    flag = (
+        Flag.objects.select_related("order", "category")
+        .filter(order_id=order_id, source=FlagSource.AUTO, cause=cause, cleared_at__isnull=True)
+        .first()
+    )
+    if flag is None:
+        return None
+    flag.cleared_at = timezone.now()
+    flag.cleared_by = actor.user
+    flag.save(update_fields=["cleared_at", "cleared_by"])
+    events_record(
+        flag_cleared_event(
+            order=flag.order, actor=actor, colour=flag.colour, category=flag.category.code, cause=cause, reason=reason
+        )
+    )
+    return flag
+
+
 def _note(note: str) -> str:
     return FLAG_NOTE.required(note)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from orders.models import Message, Order, OrderEvent, OrderEventType, OrderStatus, PaymentRecord, PriceEdit
+from orders.models import Case, Message, Order, OrderEvent, OrderEventType, OrderStatus, PaymentRecord, PriceEdit
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,10 @@ class Actor:
     @classmethod
     def buyer(cls) -> "Actor":
         return cls(label="buyer")
+
+    @property
+    def is_storefront(self) -> bool:
+        return self.user is None and self.label.startswith("storefront:")
 
     @property
     def user_id(self) -> int | None:
@@ -296,3 +300,25 @@ def refund_recorded_event(*, record: PaymentRecord, actor: Actor, changes: Mappi
     """Money returned: the record, why, and the order's money before → after."""
     data = {**_payment_data(record), "reason": record.reason, **changes}
     return _event(record.order, OrderEventType.REFUND_RECORDED, actor, data)
+
+
+# After-sale cases: each write on a case is an event of its order.
+
+
+def case_opened_event(*, case: Case, actor: Actor) -> OrderEvent:
+    data = {"case": case.pk, "kind": str(case.kind), "priority": case.priority, "urgent": case.urgent}
+    data["due_at"] = case.due_at.isoformat()
+    return _event(case.order_id, OrderEventType.CASE_OPENED, actor, data)
+
+
+def case_assigned_event(*, case: Case, actor: Actor, assignee: str) -> OrderEvent:
+    return _event(case.order_id, OrderEventType.CASE_ASSIGNED, actor, {"case": case.pk, "assigned_to": assignee})
+
+
+def case_noted_event(*, case: Case, actor: Actor, note: str) -> OrderEvent:
+    return _event(case.order_id, OrderEventType.CASE_NOTED, actor, {"case": case.pk, "note": note})
+
+
+def case_resolved_event(*, case: Case, actor: Actor, note: str) -> OrderEvent:
+    data = {"case": case.pk, "kind": str(case.kind), "outcome": str(case.outcome), "note": note}
+    return _event(case.order_id, OrderEventType.CASE_RESOLVED, actor, data)

@@ -164,3 +164,9 @@ class PaymentDue(DomainError):
     code = "payment_due"
     status = 409
     default_message = _("The order is not paid in full: it ships once the buyer has paid what is due.")
+
+
+class CaseResolved(DomainError):
+    code = "case_resolved"
+    status = 409
+    default_message = _("The case is resolved already.")

@@ -29,7 +29,12 @@ _READ_SETTINGS = [
     "orders.view_provincerule",
     "orders.view_schoolholiday",
     "orders.view_notephrase",
+    "orders.view_caserule",
+    "orders.view_caseduetime",
+    "orders.view_casereplytemplate",
 ]
+# After-sale cases: agents open, assign, note and resolve them; the warehouse only reads the queue.
+_CASES = ["orders.view_case", "orders.add_case", "orders.change_case"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENTS: [
@@ -47,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.change_customer",
         *_READ_CATALOGUE,
         *_READ_SETTINGS,
+        *_CASES,
     ],
     WAREHOUSE: [
         *_READ_ORDERS,
@@ -54,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.ship_order",
         *_READ_CATALOGUE,
         "orders.change_variant",  # stock; never the price (change_variant_price)
+        "orders.view_case",
     ],
 }
 ROLE_PERMISSIONS[SUPERVISORS] = [
@@ -85,6 +92,14 @@ ROLE_PERMISSIONS[SUPERVISORS] = [
     "orders.add_notephrase",
     "orders.change_notephrase",
     "orders.delete_notephrase",
+    "orders.add_caserule",
+    "orders.change_caserule",
+    "orders.add_caseduetime",
+    "orders.change_caseduetime",
+    "orders.delete_caseduetime",
+    "orders.add_casereplytemplate",
+    "orders.change_casereplytemplate",
+    "orders.delete_casereplytemplate",
 ]
 
 

@@ -189,6 +189,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Cases share field names (kind, status) with orders and messages: their enums get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "orders.models.cases.CaseKind",
+        "CaseStatusEnum": "orders.models.cases.CaseStatus",
+        "CaseWorkingStatusEnum": "orders.models.cases.CASE_WORKING_STATUS_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "orders.api.schema.postprocess_schema",

@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from orders.api import messages, payments, views
+from orders.api.views.cases import CaseViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("orders", views.OrderViewSet, basename="order")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("auth/token/", views.StaffTokenView.as_view(), name="api-token"),

@@ -1,5 +1,16 @@
 """Models of the order domain, one module per sub-domain."""
 
+from orders.models.cases import (
+    Case,
+    CaseDueTime,
+    CaseKind,
+    CaseNote,
+    CaseNoteKind,
+    CaseOutcome,
+    CaseReplyTemplate,
+    CaseRule,
+    CaseStatus,
+)
 from orders.models.catalog import Product, ReturnPolicy, Variant
 from orders.models.check import CheckResult, CheckStatus, Severity
 from orders.models.customer import Customer
@@ -49,6 +60,15 @@ __all__ = [
     "AbnormalOrder",
     "ApiToken",
     "BuyerLink",
+    "Case",
+    "CaseDueTime",
+    "CaseKind",
+    "CaseNote",
+    "CaseNoteKind",
+    "CaseOutcome",
+    "CaseReplyTemplate",
+    "CaseRule",
+    "CaseStatus",
     "CheckResult",
     "CheckStatus",
     "ConfirmationQueue",

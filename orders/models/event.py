@@ -40,6 +40,10 @@ class OrderEventType(models.TextChoices):
     BUYER_CONFIRMED = "buyer_confirmed", _("Buyer confirmed")
     BUYER_CHANGE_REQUESTED = "buyer_change_requested", _("Buyer asked for a change")
     NOTE = "note", _("Note")
+    CASE_OPENED = "case_opened", _("After-sale case opened")
+    CASE_ASSIGNED = "case_assigned", _("After-sale case assigned")
+    CASE_NOTED = "case_noted", _("After-sale case note")
+    CASE_RESOLVED = "case_resolved", _("After-sale case resolved")
 
 
 class OrderEvent(models.Model):

@@ -19,6 +19,7 @@ from orders.api.serializers import (
     OrderCreateSerializer,
     order_input,
 )
+from orders.api.views.cases import CaseActions
 from orders.api.views.common import DenyAll, OrderCursorPagination, OrderFilter, OrderViewMixin
 from orders.api.views.money import MoneyActions
 from orders.api.views.notes import NoteActions
@@ -30,7 +31,14 @@ from orders.services.intake import order_create
 
 
 class OrderViewSet(
-    WorkflowActions, WarehouseActions, TrackingActions, MoneyActions, NoteActions, OrderViewMixin, GenericViewSet
+    WorkflowActions,
+    WarehouseActions,
+    TrackingActions,
+    MoneyActions,
+    NoteActions,
+    CaseActions,
+    OrderViewMixin,
+    GenericViewSet,
 ):
     """Orders: a storefront creates them; storefronts and staff read and list them; staff act on them."""
 
@@ -50,6 +58,7 @@ class OrderViewSet(
         **MoneyActions.action_permissions,
         **NoteActions.action_permissions,
         **TrackingActions.action_permissions,
+        **CaseActions.action_permissions,
     }
 
     def get_permissions(self):

@@ -1,0 +1,212 @@
+"""After-sale cases over REST: a storefront or an agent opens one on an order; staff read the queue; agents
+assign, note and resolve (``API.md`` 1.1, "After-sale cases")."""
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from orders.api.permissions import staff_with, storefront_or_staff_with
+from orders.api.serializers import TextField
+from orders.api.views.common import DenyAll, _page_size, error_response, staff_actor, validated
+from orders.exceptions import NotFound
+from orders.models import Case, CaseKind, CaseOutcome, CaseStatus
+from orders.models.cases import CASE_WORKING_STATUS_CHOICES
+from orders.services.cases import case_assign, case_note_add, case_open, case_resolve, cases_queue
+from orders.text import CASE_DESCRIPTION, CASE_NOTE
+
+
+class CaseNoteOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    author = serializers.CharField(source="author_name")
+    created_at = serializers.DateTimeField()
+
+
+class CaseOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField(source="order_id")
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    description = serializers.CharField()
+    urgent = serializers.BooleanField()
+    priority = serializers.IntegerField(help_text="1 is the most urgent.")
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    due_at = serializers.DateTimeField()
+    overdue = serializers.BooleanField(help_text="Not resolved and past its due time.")
+    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
+    outcome = serializers.CharField(help_text="Empty until resolved.")
+    created_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    notes = CaseNoteOutputSerializer(many=True, help_text="The case's timeline, oldest first.")
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    description = TextField(max_length=CASE_DESCRIPTION.limit, required=False, allow_blank=True, default="")
+    urgent = serializers.BooleanField(required=False, default=False, help_text="Moves the case up one step.")
+
+
+class CaseResolveSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CaseOutcome.choices)
+    note = TextField(max_length=CASE_NOTE.limit, required=False, allow_blank=True, default="")
+
+
+class CaseAssignSerializer(serializers.Serializer):
+    assigned_to = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A staff user's id; left out: the caller."
+    )
+
+
+class CaseNoteSerializer(serializers.Serializer):
+    note = TextField(max_length=CASE_NOTE.limit)
+    status = serializers.ChoiceField(choices=CASE_WORKING_STATUS_CHOICES, required=False)
+
+
+def case_detail_response(case_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+    """The case with its timeline, from one load after the service (notes prefetched)."""
+    case = (
+        cases_queue(Case.objects.filter(pk=case_id))
+        .select_related("assigned_to")
+        .prefetch_related("notes__author")
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return Response(CaseDetailOutputSerializer(case).data, status=status_code)
+
+
+class CaseActions:
+    """``POST /orders/{id}/cases/``, mixed into OrderViewSet (which merges ``action_permissions``)."""
+
+    action_permissions = {"cases": storefront_or_staff_with("orders.add_case")}
+
+    @extend_schema(
+        request=CaseOpenSerializer,
+        responses={
+            201: CaseDetailOutputSerializer,
+            400: error_response("Unknown kind or invalid input."),
+            403: error_response("Only the order's storefront, agents and supervisors open cases."),
+            404: error_response("No such order for the caller."),
+        },
+        summary="Open an after-sale case on the order",
+    )
+    @action(detail=True, methods=["post"], url_path="cases")
+    def cases(self, request, pk: int):
+        data = validated(CaseOpenSerializer, request)
+        case = case_open(order_id=self.order_in_scope(pk), actor=self.actor(), **data)
+        return case_detail_response(case.pk, status.HTTP_201_CREATED)
+
+
+class CasePagination(PageNumberPagination):
+    """Page numbers: the queue reorders as cases come and go, a cursor over priorities would skip some."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request) -> int:
+        return _page_size(request, self)
+
+
+class CaseFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=CaseStatus.choices)
+    kind = filters.ChoiceFilter(choices=CaseKind.choices)
+    order = filters.NumberFilter(field_name="order_id")
+    assigned_to = filters.CharFilter(method="filter_assigned_to", max_length=150, help_text="A username, me, or none.")
+    overdue = filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true", method="filter_overdue"
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "kind", "order", "assigned_to", "overdue"]
+
+    def filter_assigned_to(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        if value == "me":
+            return queryset.filter(assigned_to=self.request.user)
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset.filter(assigned_to__username=value) if value else queryset
+
+    def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        return queryset if value is None else queryset.filter(overdue=value)
+
+
+CASE_ERRORS = {
+    400: error_response("Invalid input."),
+    403: error_response("Only agents and supervisors work on cases (the warehouse reads the queue)."),
+    404: error_response("No such case."),
+    409: error_response("The case is resolved already (case_resolved)."),
+}
+
+
+class CaseViewSet(GenericViewSet):
+    """The after-sale queue, most urgent first (priority, then due time), and the work on a case."""
+
+    lookup_value_regex = r"[0-9]+"
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = CaseFilter
+    pagination_class = CasePagination
+    serializer_class = CaseOutputSerializer
+    action_permissions = {
+        "list": staff_with("orders.view_case"),
+        "retrieve": staff_with("orders.view_case"),
+        "resolve": staff_with("orders.change_case"),
+        "assign": staff_with("orders.change_case"),
+        "note": staff_with("orders.change_case"),
+    }
+
+    def get_permissions(self):
+        return [self.action_permissions.get(self.action, DenyAll)()]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return cases_queue().select_related("assigned_to")
+
+    @extend_schema(responses=CaseOutputSerializer(many=True), summary="The after-sale queue, most urgent first")
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: CaseDetailOutputSerializer, 404: CASE_ERRORS[404]}, summary="One case")
+    def retrieve(self, request, pk: int):
+        return case_detail_response(int(pk))
+
+    @extend_schema(
+        request=CaseResolveSerializer,
+        responses={200: CaseDetailOutputSerializer, **CASE_ERRORS},
+        summary="Resolve the case with an outcome",
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk: int):
+        data = validated(CaseResolveSerializer, request)
+        case = case_resolve(case_id=int(pk), actor=staff_actor(request), **data)
+        return case_detail_response(case.pk)
+
+    @extend_schema(
+        request=CaseAssignSerializer,
+        responses={200: CaseDetailOutputSerializer, **CASE_ERRORS},
+        summary="Assign the case to an agent (to the caller when none is named)",
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk: int):
+        data = validated(CaseAssignSerializer, request)
+        case = case_assign(case_id=int(pk), actor=staff_actor(request), assignee_id=data["assigned_to"])
+        return case_detail_response(case.pk)
+
+    @extend_schema(
+        request=CaseNoteSerializer,
+        responses={200: CaseDetailOutputSerializer, **CASE_ERRORS},
+        summary="Add a note to the case's timeline (and set it waiting for the buyer or in progress)",
+    )
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk: int):
+        data = validated(CaseNoteSerializer, request)
+        case = case_note_add(case_id=int(pk), actor=staff_actor(request), **data)
+        return case_detail_response(case.pk)

@@ -1,0 +1,181 @@
+"""After-sale cases: open one on an order, assign it, note on it, resolve it; the queue, most urgent first.
+
+Priority and due time come from the shop's tables (``CaseRule``, ``CaseDueTime``; defaults from seed 001);
+``urgent`` moves a case up one step. Every write adds a line to the case's timeline (``CaseNote``) and an
+event to its order. A bad review or a dispute the storefront opens flags the order purple (``abnormal``)
+until the case is resolved.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from flags.rules import ABNORMAL
+from flags.services import flag_clear_cause, flag_raise
+from orders.events import (
+    Actor,
+    case_assigned_event,
+    case_noted_event,
+    case_opened_event,
+    case_resolved_event,
+    events_record,
+)
+from orders.exceptions import CaseResolved, InvalidInput, NotFound
+from orders.models import (
+    Case,
+    CaseDueTime,
+    CaseKind,
+    CaseNote,
+    CaseNoteKind,
+    CaseOutcome,
+    CaseRule,
+    CaseStatus,
+    Order,
+)
+from orders.models.cases import (
+    CASE_FALLBACK_DUE_HOURS,
+    CASE_FALLBACK_PRIORITY,
+    CASE_FLAGGED_KINDS,
+    CASE_WORKING_STATUS_CHOICES,
+)
+from orders.text import CASE_DESCRIPTION, CASE_NOTE, FLAG_NOTE
+
+CASE_PERMISSION = "orders.change_case"
+
+
+def case_flag_cause(case: Case) -> str:
+    return f"case:{case.pk}"
+
+
+def case_priority(kind: str, urgent: bool) -> int:
+    """The kind's priority from the shop's table, one step up when urgent (never above 1)."""
+    rule = CaseRule.objects.filter(kind=kind).values_list("priority", flat=True).first()
+    priority = rule if rule is not None else CASE_FALLBACK_PRIORITY
+    return max(1, priority - 1) if urgent else priority
+
+
+def case_due_at(priority: int, start: datetime) -> datetime:
+    """When a case of ``priority`` opened at ``start`` is due: the shop's hours for that priority."""
+    hours = CaseDueTime.objects.filter(priority=priority).values_list("hours", flat=True).first()
+    return start + timedelta(hours=hours if hours is not None else CASE_FALLBACK_DUE_HOURS)
+
+
+def _note(case: Case, kind: str, text: str, actor: Actor) -> CaseNote:
+    return CaseNote.objects.create(case=case, kind=kind, text=text, author=actor.user, author_label=actor.label)
+
+
+def _open_case(case_id: int) -> Case:
+    """The case's row, locked; 404 when there is none, 409 when it is resolved."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("assigned_to").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    if not case.is_open:
+        raise CaseResolved()
+    return case
+
+
+@transaction.atomic
+def case_open(*, order_id: int, kind: str, description: str, urgent: bool, actor: Actor) -> Case:
+    """A new case on the order: priority and due time from the shop's tables, the timeline's first line,
+    the order's event, and the purple flag for a bad review or a dispute from the storefront."""
+    if kind not in CaseKind.values:
+        raise InvalidInput(fields={"kind": [_("Unknown kind; use one of: %s.") % ", ".join(CaseKind.values)]})
+    description = CASE_DESCRIPTION.optional(description)
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise NotFound()
+    now = timezone.now()
+    priority = case_priority(kind, urgent)
+    case = Case.objects.create(
+        order=order,
+        kind=kind,
+        description=description,
+        urgent=urgent,
+        priority=priority,
+        due_at=case_due_at(priority, now),
+        created_by=actor.user,
+        created_by_label=actor.label,
+    )
+    _note(case, CaseNoteKind.OPENED, description, actor)
+    events_record(case_opened_event(case=case, actor=actor))
+    if actor.is_storefront and kind in CASE_FLAGGED_KINDS:
+        with translation.override(settings.LANGUAGE_CODE):  # flag notes are in the shop's language
+            note = _("After-sale: %(kind)s.") % {"kind": case.get_kind_display()}
+        note = f"{note} {description}".strip()[: FLAG_NOTE.limit]
+        flag_raise(order=order, category_code=ABNORMAL, cause=case_flag_cause(case), note=note, actor=actor)
+    return case
+
+
+def _assignee(assignee_id: int | None, actor: Actor) -> AbstractBaseUser:
+    """The staff user a case goes to (the actor when none is named): active staff who may work cases."""
+    if assignee_id is None:
+        if actor.user is None:
+            raise InvalidInput(fields={"assigned_to": [_("Name the agent to assign the case to.")]})
+        return actor.user
+    user = get_user_model().objects.filter(pk=assignee_id, is_active=True, is_staff=True).first()
+    if user is None or not user.has_perm(CASE_PERMISSION):
+        raise InvalidInput(fields={"assigned_to": [_("Not an agent who may work on cases.")]})
+    return user
+
+
+@transaction.atomic
+def case_assign(*, case_id: int, actor: Actor, assignee_id: int | None = None) -> Case:
+    """Give the case to an agent (to the actor: "assign to me"); an open case is then in progress."""
+    case = _open_case(case_id)
+    user = _assignee(assignee_id, actor)
+    case.assigned_to = user
+    if case.status == CaseStatus.OPEN:
+        case.status = CaseStatus.IN_PROGRESS
+    case.save(update_fields=["assigned_to", "status"])
+    _note(case, CaseNoteKind.ASSIGNED, user.get_username(), actor)
+    events_record(case_assigned_event(case=case, actor=actor, assignee=user.get_username()))
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, case_id: int, note: str, actor: Actor, status: str | None = None) -> Case:
+    """A line on the case's timeline; with ``status``, the case moves to it (waiting for the buyer…)."""
+    text = CASE_NOTE.required(note)
+    case = _open_case(case_id)
+    if status is not None:
+        if status not in dict(CASE_WORKING_STATUS_CHOICES):
+            raise InvalidInput(fields={"status": [_("Resolve the case with an outcome instead.")]})
+        if status != case.status:
+            case.status = status
+            case.save(update_fields=["status"])
+    _note(case, CaseNoteKind.NOTE, text, actor)
+    events_record(case_noted_event(case=case, actor=actor, note=text))
+    return case
+
+
+@transaction.atomic
+def case_resolve(*, case_id: int, outcome: str, note: str, actor: Actor) -> Case:
+    """Close the case with its outcome; the purple flag it raised clears."""
+    if outcome not in CaseOutcome.values:
+        raise InvalidInput(fields={"outcome": [_("Unknown outcome; use one of: %s.") % ", ".join(CaseOutcome.values)]})
+    text = CASE_NOTE.optional(note)
+    case = _open_case(case_id)
+    case.status = CaseStatus.RESOLVED
+    case.outcome = outcome
+    case.resolved_at = timezone.now()
+    case.resolved_by = actor.user
+    case.save(update_fields=["status", "outcome", "resolved_at", "resolved_by"])
+    _note(case, CaseNoteKind.RESOLVED, text, actor)
+    events_record(case_resolved_event(case=case, actor=actor, note=text))
+    if case.kind in CASE_FLAGGED_KINDS:
+        flag_clear_cause(order_id=case.order_id, cause=case_flag_cause(case), actor=actor, reason="case_resolved")
+    return case
+
+
+def cases_queue(queryset: QuerySet[Case] | None = None, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Cases most urgent first (priority, then due time), each with ``overdue`` (unresolved past its due time)."""
+    now = now or timezone.now()
+    overdue = ExpressionWrapper(~Q(status=CaseStatus.RESOLVED) & Q(due_at__lt=now), output_field=BooleanField())
+    queryset = queryset if queryset is not None else Case.objects.all()
+    return queryset.annotate(overdue=overdue).order_by("priority", "due_at", "id")
