@@ -219,6 +219,38 @@ def refund(c: Clients) -> Call:
     return Call(c.storefront, "post", _url(order, "refunds"), body, status=201)
 
 
+def _case(c: Clients, kind: str = "logistics") -> int:
+    response = c.agent.post(_url(_pending(c), "cases"), {"kind": kind}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def case_open(c: Clients) -> Call:
+    body = {"kind": "bad_review", "description": "差评：发货慢"}
+    return Call(c.storefront, "post", _url(_pending(c), "cases"), body, status=201)
+
+
+def cases(c: Clients) -> Call:
+    for kind in ("logistics", "bad_review", "dispute"):
+        _case(c, kind)
+    return Call(c.agent, "get", "/api/v1/cases/?status=open")
+
+
+def case_assign(c: Clients) -> Call:
+    return Call(c.agent, "post", f"/api/v1/cases/{_case(c)}/assign/", {})
+
+
+def case_note(c: Clients) -> Call:
+    return Call(c.agent, "post", f"/api/v1/cases/{_case(c)}/note/", {"note": "已致歉", "status": "waiting_buyer"})
+
+
+def case_resolve(c: Clients) -> Call:
+    response = c.storefront.post(_url(_pending(c), "cases"), {"kind": "dispute"}, format="json")
+    assert response.status_code == 201, response.content
+    body = {"outcome": "explained", "note": "已解释"}
+    return Call(c.agent, "post", f"/api/v1/cases/{response.json()['id']}/resolve/", body)
+
+
 # Each builds its order(s) over REST and returns the request to measure.
 ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "create": create,
@@ -248,6 +280,11 @@ ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "payment": payment,
     "payment_replay": payment_replay,
     "refund": refund,
+    "case_open": case_open,
+    "cases": cases,
+    "case_assign": case_assign,
+    "case_note": case_note,
+    "case_resolve": case_resolve,
 }
 
 # Per request: the token and the staff user's permissions (3 queries; a storefront's token is cached), the scope
@@ -284,6 +321,13 @@ EXPECTED = {
     "payment": 14,
     "payment_replay": 6,  # the lock and the reference: nothing written
     "refund": 19,  # + the refund_issued message and its event
+    # Cases: the scope check (a storefront's), the shop's priority and due time (2), the case, its timeline's
+    # line and the order's event; then the case with its timeline (2). No order detail: they answer with the case.
+    "case_open": 14,  # a storefront's bad review: its purple flag (look-up, insert) and the flag's event
+    "cases": 5,  # the count, the page
+    "case_assign": 11,
+    "case_note": 11,
+    "case_resolve": 14,  # a dispute's purple flag cleared, with its event
 }
 
 

@@ -1,7 +1,7 @@
 """After-sale cases over REST: a storefront or an agent opens one on an order; staff read the queue; agents
 assign, note and resolve (``API.md`` 1.1, "After-sale cases")."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,7 +14,7 @@ from orders.api.permissions import staff_with, storefront_or_staff_with
 from orders.api.serializers import TextField
 from orders.api.views.common import DenyAll, _page_size, error_response, staff_actor, validated
 from orders.exceptions import NotFound
-from orders.models import Case, CaseKind, CaseOutcome, CaseStatus
+from orders.models import Case, CaseKind, CaseNote, CaseOutcome, CaseStatus
 from orders.models.cases import CASE_WORKING_STATUS_CHOICES
 from orders.services.cases import case_assign, case_note_add, case_open, case_resolve, cases_queue
 from orders.text import CASE_DESCRIPTION, CASE_NOTE
@@ -74,7 +74,7 @@ def case_detail_response(case_id: int, status_code: int = status.HTTP_200_OK) ->
     case = (
         cases_queue(Case.objects.filter(pk=case_id))
         .select_related("assigned_to")
-        .prefetch_related("notes__author")
+        .prefetch_related(Prefetch("notes", CaseNote.objects.select_related("author")))
         .first()
     )
     if case is None:
