@@ -30,6 +30,7 @@ ROLE_WORK: dict[str, list[WorkLink]] = {
         WorkLink(_("Abnormal orders"), "admin:orders_abnormalorder_changelist"),
         WorkLink(_("Failed messages"), "admin:orders_failedmessage_changelist"),
         WorkLink(_("Confirmation queue"), "admin:orders_confirmationqueue_changelist"),
+        WorkLink(_("After-sale cases"), "admin:orders_case_changelist"),
     ],
     AGENTS: [WorkLink(_("Confirmation queue"), "admin:orders_confirmationqueue_changelist")],
     WAREHOUSE: [WorkLink(_("Orders by flag colour"), "admin:orders_order_changelist")],

@@ -1,0 +1,133 @@
+"""The after-sale queue and the case page in the admin: most urgent first, overdue marked, replies that open
+with an apology, and the agent's actions (assign to me, note, resolve); the warehouse only reads."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from orders.events import Actor
+from orders.models import Case, CaseReplyTemplate
+from orders.services.cases import case_open
+from tests.orders.helpers import create_confirmed_order, create_order
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/orders/case/"
+
+
+@pytest.fixture
+def order(api, catalogue) -> dict:
+    return create_order(api)
+
+
+def opened(order: dict, kind: str, urgent: bool = False, description: str = "") -> Case:
+    return case_open(order_id=order["id"], kind=kind, description=description, urgent=urgent, actor=Actor.system())
+
+
+def page_case_ids(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'href="/admin/orders/case/(\d+)/change/', html)]
+
+
+def test_the_queue_lists_the_most_urgent_first_and_marks_the_overdue(agent_client, order):
+    logistics = opened(order, "logistics")
+    review = opened(order, "bad_review")
+    late = opened(order, "quality")
+    Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+
+    response = agent_client.get(QUEUE)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert page_case_ids(html) == [review.pk, late.pk, logistics.pk]
+    assert html.count('class="case-overdue"') == 1
+
+
+def test_resolved_cases_leave_the_queue_unless_asked_for(agent_client, order):
+    done = opened(order, "logistics")
+    Case.objects.filter(pk=done.pk).update(status="resolved", outcome="explained", resolved_at=timezone.now())
+    waiting = opened(order, "refund")
+
+    assert page_case_ids(agent_client.get(QUEUE).content.decode()) == [waiting.pk]
+    assert page_case_ids(agent_client.get(f"{QUEUE}?status=all").content.decode()) == [done.pk, waiting.pk]
+
+
+def test_the_case_page_shows_the_order_its_messages_and_apologising_replies(agent_client, api, agent_api, catalogue):
+    order = create_confirmed_order(api, agent_api)
+    case = opened(order, "logistics", description="买家说包裹一周没动")
+
+    html = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+
+    assert order["external_id"] in html
+    assert "买家说包裹一周没动" in html
+    assert 'id="order-messages"' in html and "Confirmation" in html  # the confirmation message went out
+    assert "非常抱歉让您久等了" in html and "We are sorry you are still waiting" in html
+    assert "非常抱歉这次购物" not in html  # the bad review's reply is not offered on a parcel
+
+
+def test_an_agent_assigns_the_case_to_herself_notes_and_resolves_it(agent_client, agent, order):
+    case = opened(order, "refund")
+    act = f"{QUEUE}{case.pk}/act/"
+
+    assigned = agent_client.post(f"{act}assign/")
+    noted = agent_client.post(f"{act}note/", {"note": "已致歉，等买家回复", "status": "waiting_buyer"})
+    resolved = agent_client.post(f"{act}resolve/", {"outcome": "refunded", "note": "已退款"})
+
+    assert [r.status_code for r in (assigned, noted, resolved)] == [302, 302, 302]
+    case.refresh_from_db()
+    assert (case.assigned_to, case.status, case.outcome, case.resolved_by) == (agent, "resolved", "refunded", agent)
+    assert list(case.notes.values_list("kind", flat=True)) == ["opened", "assigned", "note", "resolved"]
+    page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+    assert 'id="resolve-form"' not in page  # nothing more to do on a resolved case
+
+
+def test_a_refused_action_says_why_and_changes_nothing(agent_client, order):
+    case = opened(order, "refund")
+
+    response = agent_client.post(f"{QUEUE}{case.pk}/act/resolve/", {"outcome": "shrugged"})
+
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "open"
+
+
+def test_the_warehouse_reads_the_queue_but_cannot_work_a_case(warehouse_client, order):
+    case = opened(order, "logistics")
+
+    assert warehouse_client.get(QUEUE).status_code == 200
+    page = warehouse_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+    assert 'id="resolve-form"' not in page
+    assert warehouse_client.post(f"{QUEUE}{case.pk}/act/resolve/", {"outcome": "explained"}).status_code == 403
+    assert Case.objects.get(pk=case.pk).status == "open"
+
+
+def test_the_confirmation_queue_leads_to_the_cases(agent_client):
+    html = agent_client.get("/admin/orders/confirmationqueue/").content.decode()
+
+    assert f'href="{QUEUE}" id="cases-link"' in html
+
+
+def test_supervisors_edit_the_priorities_and_the_replies(supervisor_client, agent_client):
+    assert supervisor_client.get("/admin/orders/caserule/").status_code == 200
+    assert supervisor_client.get("/admin/orders/casereplytemplate/add/").status_code == 200
+    assert agent_client.get("/admin/orders/casereplytemplate/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("text", "apologises"),
+    [
+        ("非常抱歉给您带来不便！我们马上处理。", True),
+        ("We are so sorry. We will look into it.", True),
+        ("Please send us a photo. Sorry!", False),
+        ("请提供照片。非常抱歉", False),
+    ],
+)
+def test_a_reply_template_opens_with_an_apology(text, apologises):
+    template = CaseReplyTemplate(title="t", language="zh-hans", text=text)
+    if apologises:
+        template.full_clean()
+    else:
+        with pytest.raises(ValidationError):
+            template.full_clean()
