@@ -4,73 +4,10 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# The seed's defaults (orders.models.cases): copied here, a migration does not import the live module.
-PRIORITIES = {
-    "dispute": 2,
-    "complaint": 2,
-    "bad_review": 3,
-    "logistics": 4,
-    "quality": 4,
-    "refund": 4,
-    "return": 4,
-    "exchange": 4,
-}
-DUE_HOURS = {1: 2, 2: 4, 3: 24, 4: 48}
-# Replies open with an apology (seed 001, 及时致歉); supervisors edit them in the admin.
-TEMPLATES = [
-    ("致歉 · 通用", "", "zh-hans", "非常抱歉给您带来不便！我们已经收到您的反馈，会尽快为您处理，请您放心。"),
-    ("Apology · general", "", "en", "We are very sorry for the trouble. We have your message and are on it now."),
-    (
-        "致歉 · 物流",
-        "logistics",
-        "zh-hans",
-        "非常抱歉让您久等了！我们已联系快递公司核实包裹的位置，有消息会第一时间告诉您。",
-    ),
-    (
-        "Apology · parcel",
-        "logistics",
-        "en",
-        "We are sorry you are still waiting. We have asked the courier where the parcel is and will tell you at once.",
-    ),
-    (
-        "致歉 · 差评",
-        "bad_review",
-        "zh-hans",
-        "非常抱歉这次购物没有让您满意！请告诉我们哪里做得不好，我们一定给您一个满意的解决方案。",
-    ),
-    (
-        "Apology · review",
-        "bad_review",
-        "en",
-        "We are sorry this order let you down. Please tell us what went wrong and we will put it right.",
-    ),
-    (
-        "致歉 · 质量",
-        "quality",
-        "zh-hans",
-        "非常抱歉商品出现了问题！麻烦您拍几张照片发给我们，我们马上为您安排退换或退款。",
-    ),
-    (
-        "Apology · quality",
-        "quality",
-        "en",
-        "We are sorry the goods are not right. Please send us a few photos and we will arrange a return or a refund.",
-    ),
-]
-
-
 def defaults_load(apps, schema_editor):
-    apps.get_model("orders", "CaseRule").objects.bulk_create(
-        apps.get_model("orders", "CaseRule")(kind=kind, priority=priority) for kind, priority in PRIORITIES.items()
-    )
-    apps.get_model("orders", "CaseDueTime").objects.bulk_create(
-        apps.get_model("orders", "CaseDueTime")(priority=priority, hours=hours) for priority, hours in DUE_HOURS.items()
-    )
-    template = apps.get_model("orders", "CaseReplyTemplate")
-    template.objects.bulk_create(
-        template(title=title, kind=kind, language=language, text=text, position=position)
-        for position, (title, kind, language, text) in enumerate(TEMPLATES)
-    )
+    from orders.case_defaults import case_defaults_seed
+
+    case_defaults_seed(apps)
 
 
 class Migration(migrations.Migration):

@@ -38,6 +38,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from orders.api.idempotency import request_hash
 from orders.api.serializers import order_input
+from orders.case_defaults import case_defaults_seed
 from orders.defaults import shop_defaults_seed
 from orders.events import Actor
 from orders.models import CheckStatus, Order, Severity
@@ -92,6 +93,7 @@ def _migrate_data_restore() -> None:
     every table. (Django's serialized rollback cannot do it here: Playwright's event loop gives this thread
     other database connection objects than the ones the test database was set up with.)"""
     shop_defaults_seed(django_apps)
+    case_defaults_seed(django_apps)
     import_module("flags.migrations.0002_default_categories").seed(django_apps, None)
     roles_setup()
 
