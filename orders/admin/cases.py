@@ -31,7 +31,7 @@ class CaseNoteForm(forms.Form):
 
 
 class CaseResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("outcome"), choices=CaseOutcome.choices)
+    outcome = forms.ChoiceField(label=_("outcome"), choices=[("", "—"), *CaseOutcome.choices])
     note = forms.CharField(
         label=_("note"), max_length=CASE_NOTE.limit, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -103,7 +103,17 @@ class AssignedFilter(admin.SimpleListFilter):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["case", "order_link", "kind", "priority", "urgent", "status", "due", "assigned_to", "created_at"]
+    list_display = [
+        "case",
+        "order_link",
+        "kind",
+        "priority",
+        "urgent_mark",
+        "status",
+        "due",
+        "assigned_to",
+        "created_at",
+    ]
     list_display_links = ["case"]
     list_filter = [CaseStatusFilter, AssignedFilter, "kind"]
     list_select_related = ["order", "assigned_to"]
@@ -117,7 +127,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return self.ordering  # most urgent first, whatever column was clicked before
 
-    @admin.display(description=_("case"), ordering="id")
+    @admin.display(description=_("case"))
     def case(self, case: Case) -> str:
         return f"#{case.pk} {case.get_kind_display()}"
 
@@ -127,7 +137,11 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[case.order_id]), case.order.external_id
         )
 
-    @admin.display(description=_("due at"), ordering="due_at")
+    @admin.display(description=_("urgent"))
+    def urgent_mark(self, case: Case) -> str:
+        return str(_("urgent")) if case.urgent else ""
+
+    @admin.display(description=_("deadline"), ordering="due_at")
     def due(self, case: Case) -> str:
         when = f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
         if getattr(case, "overdue", False):
@@ -162,7 +176,8 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def case_page(self, request: HttpRequest, case: Case, forms_: dict | None = None) -> HttpResponse:
         order = case.order
         can_work = request.user.has_perm(CASE_PERMISSION) and case.is_open
-        templates = CaseReplyTemplate.objects.filter(Q(kind=case.kind) | Q(kind="")).order_by("language", "position")
+        # The shop's Chinese first, then English; the kind's own replies and those for every kind.
+        templates = CaseReplyTemplate.objects.filter(Q(kind=case.kind) | Q(kind="")).order_by("-language", "position")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
                         verbose_name="status",
                     ),
                 ),
-                ("due_at", models.DateTimeField(verbose_name="due at")),
+                ("due_at", models.DateTimeField(verbose_name="deadline")),
                 (
                     "outcome",
                     models.CharField(
@@ -233,10 +233,10 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("opened", "opened"),
+                            ("opened", "case opened"),
                             ("assigned", "assigned"),
                             ("note", "note"),
-                            ("resolved", "resolved"),
+                            ("resolved", "case resolved"),
                         ],
                         default="note",
                         max_length=16,

@@ -50,10 +50,10 @@ class CaseOutcome(models.TextChoices):
 
 
 class CaseNoteKind(models.TextChoices):
-    OPENED = "opened", _("opened")
+    OPENED = "opened", _("case opened")
     ASSIGNED = "assigned", _("assigned")
     NOTE = "note", _("note")
-    RESOLVED = "resolved", _("resolved")
+    RESOLVED = "resolved", _("case resolved")
 
 
 # The seed's ranking: 维权 and 投诉 before 差评, 差评 before 物流 and the rest. Level 1 is left to the
@@ -159,7 +159,7 @@ class Case(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False)
     priority = models.PositiveSmallIntegerField(_("priority"))
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    due_at = models.DateTimeField(_("due at"))
+    due_at = models.DateTimeField(_("deadline"))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned to"),
