@@ -12,6 +12,7 @@ from orders.events import Actor
 from orders.models import Case
 from orders.roles import AGENTS
 from orders.services.cases import case_open
+from tests.e2e.axe import grave_violations
 
 
 def test_an_agent_works_the_after_sale_queue(server_url, page, login_as, make_order, confirm_order, screenshot):
@@ -36,6 +37,7 @@ def test_an_agent_works_the_after_sale_queue(server_url, page, login_as, make_or
     expect(rows.nth(1)).to_contain_text("物流问题")
     expect(rows.nth(1)).to_contain_text("已超时")
     screenshot(page, "cases-1-queue")
+    assert grave_violations(page) == []
 
     # she opens the bad review: the order, its messages and the replies that open with an apology
     rows.nth(0).get_by_role("link", name=f"#{review.pk}").click()
@@ -50,6 +52,7 @@ def test_an_agent_works_the_after_sale_queue(server_url, page, login_as, make_or
     page.get_by_role("button", name="添加备注").click()
     expect(page.locator("#timeline")).to_contain_text("已向买家致歉")
     screenshot(page, "cases-2-case-page")
+    assert grave_violations(page) == []
 
     page.locator("#id_outcome").select_option("review_updated")
     page.locator("#id_resolve_note").fill("买家已追评")
