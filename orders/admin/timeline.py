@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.checks.messages import check_title
-from orders.models import Order, OrderStatus, PriceEditKind
+from orders.models import CaseKind, CaseOutcome, Order, OrderStatus, PriceEditKind
 
 # The names services and events give fields, as the forms and the page label them (the others are
 # the order's own fields: their verbose names).
@@ -41,6 +41,11 @@ FIELD_LABELS: dict[str, Any] = {
     "paid_at": gettext_lazy("paid at"),
     "balance_due": gettext_lazy("balance due"),
     "payment": gettext_lazy("Payment"),
+    "case": gettext_lazy("case"),
+    "priority": gettext_lazy("priority"),
+    "urgent": gettext_lazy("urgent"),
+    "outcome": gettext_lazy("outcome"),
+    "assigned_to": gettext_lazy("assigned to"),
 }
 CHECK_CODE_FIELDS = {"code", "checks", "opened", "resolved"}  # their values are check codes: shown by title
 
@@ -105,6 +110,10 @@ def _field(name: str, value: Any, show_phone: PhoneFormat) -> str:
         return display_value([check_title(code) for code in value] if isinstance(value, list) else check_title(value))
     if name == "kind" and value in PriceEditKind.values:
         return str(PriceEditKind(value).label)
+    if name == "kind" and value in CaseKind.values:
+        return str(CaseKind(value).label)
+    if name == "outcome" and value in CaseOutcome.values:
+        return str(CaseOutcome(value).label)
     return display_value(value)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orders.events import Actor
 from orders.models import Case, CaseReplyTemplate
-from orders.services.cases import case_open
+from orders.services.cases import case_open, case_resolve
 from tests.orders.helpers import create_confirmed_order, create_order
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,14 @@ def test_a_reply_template_opens_with_an_apology(text, apologises):
     else:
         with pytest.raises(ValidationError):
             template.full_clean()
+
+
+def test_the_orders_history_names_the_case_its_kind_and_outcome(agent_client, agent, order):
+    case = opened(order, "bad_review", description="差评")
+    case_resolve(case_id=case.pk, outcome="review_updated", note="买家已追评", actor=Actor(user=agent))
+
+    html = agent_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+
+    assert "After-sale case opened" in html and "After-sale case resolved" in html
+    assert "bad review" in html and "review updated" in html
+    assert "bad_review" not in html
