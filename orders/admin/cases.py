@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from orders.admin.plumbing import ReadOnlyAdminMixin, domain_error_text, form_errors_text, require
+from orders.admin.plumbing import ReadOnlyAdminMixin, domain_error_text, form_errors_text, order_or_404, require
 from orders.events import Actor
 from orders.exceptions import DomainError
 from orders.messaging.models import Message
 from orders.models import Case, CaseDueTime, CaseReplyTemplate, CaseRule, CaseStatus
-from orders.models.cases import CASE_WORKING_STATUS_CHOICES, CaseOutcome
-from orders.services.cases import CASE_PERMISSION, case_assign, case_note_add, case_resolve, cases_queue
-from orders.text import CASE_NOTE
+from orders.models.cases import CASE_WORKING_STATUS_CHOICES, CaseKind, CaseOutcome
+from orders.services.cases import CASE_PERMISSION, case_assign, case_note_add, case_open, case_resolve, cases_queue
+from orders.text import CASE_DESCRIPTION, CASE_NOTE
 
 VIEW_PERMISSION = "orders.view_case"
 
@@ -28,6 +28,17 @@ VIEW_PERMISSION = "orders.view_case"
 class CaseNoteForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=CASE_NOTE.limit, widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *CASE_WORKING_STATUS_CHOICES], required=False)
+
+
+class CaseOpenForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *CaseKind.choices])
+    description = forms.CharField(
+        label=_("description"),
+        max_length=CASE_DESCRIPTION.limit,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    urgent = forms.BooleanField(label=_("urgent"), required=False)
 
 
 class CaseResolveForm(forms.Form):
@@ -156,6 +167,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path("open/<int:order_id>/", self.admin_site.admin_view(self.open_view), name="orders_case_open"),
             path("<path:object_id>/act/<str:name>/", self.admin_site.admin_view(self.act_view), name="orders_case_act"),
             *super().get_urls(),
         ]
@@ -193,6 +205,30 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "resolve_form": (forms_ or {}).get("resolve") or CaseResolveForm(),
         }
         return TemplateResponse(request, "admin/orders/case/page.html", context)
+
+    def open_view(self, request: HttpRequest, order_id: int) -> HttpResponse:
+        """An agent opens a case on the order (the buyer called about it)."""
+        require(request, "orders.add_case")
+        order = order_or_404(str(order_id))
+        form = CaseOpenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                case = case_open(order_id=order.pk, actor=Actor(user=request.user), **form.cleaned_data)
+            except DomainError as error:
+                messages.error(request, domain_error_text(error))
+            else:
+                messages.success(request, _("The case is opened."))
+                return HttpResponseRedirect(reverse("admin:orders_case_change", args=[case.pk]))
+        elif request.method == "POST":
+            messages.error(request, form_errors_text(form))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Open an after-sale case"),
+            "order": order,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/orders/case/open.html", context)
 
     def act_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
         """An action posted from the case page: validate, call the service, say how it went."""

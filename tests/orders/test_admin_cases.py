@@ -142,3 +142,27 @@ def test_the_orders_history_names_the_case_its_kind_and_outcome(agent_client, ag
     assert "After-sale case opened" in html and "After-sale case resolved" in html
     assert "bad review" in html and "review updated" in html
     assert "bad_review" not in html
+
+
+def test_an_agent_opens_a_case_from_the_order_page(agent_client, agent, order):
+    page = agent_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+    assert f'href="/admin/orders/case/open/{order["id"]}/"' in page
+
+    response = agent_client.post(
+        f"/admin/orders/case/open/{order['id']}/", {"kind": "quality", "description": "买家说衣服开线", "urgent": "on"}
+    )
+
+    case = Case.objects.get(order_id=order["id"])
+    assert response["Location"] == f"/admin/orders/case/{case.pk}/change/"
+    assert (case.kind, case.urgent, case.priority, case.created_by) == ("quality", True, 3, agent)
+    history = agent_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+    assert "After-sale case opened" in history
+
+
+def test_opening_a_case_needs_a_kind_and_the_right(agent_client, warehouse_client, order):
+    refused = agent_client.post(f"/admin/orders/case/open/{order['id']}/", {"kind": ""})
+
+    assert refused.status_code == 200 and 'class="error"' in refused.content.decode()
+    assert warehouse_client.get(f"/admin/orders/case/open/{order['id']}/").status_code == 403
+    assert agent_client.get("/admin/orders/case/open/999999/").status_code == 404
+    assert not Case.objects.exists()
