@@ -170,3 +170,11 @@ class CaseResolved(DomainError):
     code = "case_resolved"
     status = 409
     default_message = _("The case is resolved already.")
+
+
+class CaseRefundMissing(DomainError):
+    code = "case_refund_missing"
+    status = 409
+    default_message = _(
+        "No refund is recorded on the order: record the refund with the resolution (amount and reference)."
+    )

@@ -19,8 +19,17 @@ from orders.exceptions import DomainError
 from orders.messaging.models import Message
 from orders.models import Case, CaseDueTime, CaseReplyTemplate, CaseRule, CaseStatus
 from orders.models.cases import CASE_WORKING_STATUS_CHOICES, CaseKind, CaseOutcome
-from orders.services.cases import CASE_PERMISSION, case_assign, case_note_add, case_open, case_resolve, cases_queue
-from orders.text import CASE_DESCRIPTION, CASE_NOTE
+from orders.services.cases import (
+    CASE_PERMISSION,
+    REFUND_PERMISSION,
+    CaseRefund,
+    case_assign,
+    case_note_add,
+    case_open,
+    case_resolve,
+    cases_queue,
+)
+from orders.text import CASE_DESCRIPTION, CASE_NOTE, PAYMENT_REFERENCE
 
 VIEW_PERMISSION = "orders.view_case"
 
@@ -46,6 +55,15 @@ class CaseResolveForm(forms.Form):
     note = forms.CharField(
         label=_("note"), max_length=CASE_NOTE.limit, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Refunded: the money returned, recorded on the order (left empty: a refund recorded before).
+    refund_amount = forms.DecimalField(label=_("refund amount"), max_digits=12, decimal_places=2, required=False)
+    refund_reference = forms.CharField(label=_("refund reference"), max_length=PAYMENT_REFERENCE.limit, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("refund_amount") is not None and not (cleaned.get("refund_reference") or "").strip():
+            self.add_error("refund_reference", _("Give the refund's reference (its id at the payment provider)."))
+        return cleaned
 
 
 def _assign(request: HttpRequest, case: Case, data: dict) -> object:
@@ -59,7 +77,11 @@ def _note(request: HttpRequest, case: Case, data: dict) -> object:
 
 
 def _resolve(request: HttpRequest, case: Case, data: dict) -> object:
-    return case_resolve(case_id=case.pk, outcome=data["outcome"], note=data["note"], actor=Actor(user=request.user))
+    refund = None
+    if data.get("refund_amount") is not None:
+        refund = CaseRefund(amount=data["refund_amount"], reference=data["refund_reference"])
+    actor = Actor(user=request.user)
+    return case_resolve(case_id=case.pk, outcome=data["outcome"], note=data["note"], actor=actor, refund=refund)
 
 
 # name -> (form, service, the message when done)
@@ -201,6 +223,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "other_cases": cases_queue(order.cases.exclude(pk=case.pk)),
             "reply_templates": templates,
             "can_work": can_work,
+            "can_refund": request.user.has_perm(REFUND_PERMISSION),
             "note_form": (forms_ or {}).get("note") or CaseNoteForm(),
             "resolve_form": (forms_ or {}).get("resolve") or CaseResolveForm(),
         }

@@ -6,7 +6,9 @@ event to its order. A bad review or a dispute the storefront opens flags the ord
 until the case is resolved.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +28,7 @@ from orders.events import (
     case_resolved_event,
     events_record,
 )
-from orders.exceptions import CaseResolved, InvalidInput, NotFound
+from orders.exceptions import CaseRefundMissing, CaseResolved, InvalidInput, NotFound, PermissionDeniedError
 from orders.models import (
     Case,
     CaseDueTime,
@@ -37,6 +39,8 @@ from orders.models import (
     CaseRule,
     CaseStatus,
     Order,
+    PaymentKind,
+    PaymentRecord,
 )
 from orders.models.cases import (
     CASE_FALLBACK_DUE_HOURS,
@@ -44,9 +48,11 @@ from orders.models.cases import (
     CASE_FLAGGED_KINDS,
     CASE_WORKING_STATUS_CHOICES,
 )
+from orders.services.payments import refund_record
 from orders.text import CASE_DESCRIPTION, CASE_NOTE, FLAG_NOTE
 
 CASE_PERMISSION = "orders.change_case"
+REFUND_PERMISSION = "orders.record_refund"
 
 
 def case_flag_cause(case: Case) -> str:
@@ -154,13 +160,42 @@ def case_note_add(*, case_id: int, note: str, actor: Actor, status: str | None =
     return case
 
 
+@dataclass(frozen=True)
+class CaseRefund:
+    """Money returned with the case's resolution: recorded on the order by ``refund_record``."""
+
+    amount: Decimal
+    reference: str
+    reason: str = ""
+
+
+def _refund(case: Case, refund: CaseRefund | None, note: str, actor: Actor) -> None:
+    """A case resolved as ``refunded`` returns money on the order (PRODUCT.md: a refund on the order, never a
+    number typed elsewhere): the refund given with it, recorded now (who may record refunds only), or one
+    recorded on the order before (by the storefront or a supervisor)."""
+    if refund is None:
+        if not PaymentRecord.objects.filter(order_id=case.order_id, kind=PaymentKind.REFUND).exists():
+            raise CaseRefundMissing()
+        return
+    if actor.user is None or not actor.user.has_perm(REFUND_PERMISSION):
+        raise PermissionDeniedError(_("Only staff who may record refunds resolve a case with one."))
+    with translation.override(settings.LANGUAGE_CODE):  # the order's history is in the shop's language
+        reason = refund.reason or note or _("After-sale case #%(case)s") % {"case": case.pk}
+    refund_record(order_id=case.order_id, amount=refund.amount, reference=refund.reference, reason=reason, actor=actor)
+
+
 @transaction.atomic
-def case_resolve(*, case_id: int, outcome: str, note: str, actor: Actor) -> Case:
-    """Close the case with its outcome; the purple flag it raised clears."""
+def case_resolve(*, case_id: int, outcome: str, note: str, actor: Actor, refund: CaseRefund | None = None) -> Case:
+    """Close the case with its outcome; the purple flag it raised clears. ``refunded`` records ``refund``
+    through the payments service (the buyer gets ``refund_issued``) or finds one on the order."""
     if outcome not in CaseOutcome.values:
         raise InvalidInput(fields={"outcome": [_("Unknown outcome; use one of: %s.") % ", ".join(CaseOutcome.values)]})
+    if refund is not None and outcome != CaseOutcome.REFUNDED:
+        raise InvalidInput(fields={"refund": [_("Only a case resolved as refunded records a refund.")]})
     text = CASE_NOTE.optional(note)
     case = _open_case(case_id)
+    if outcome == CaseOutcome.REFUNDED:
+        _refund(case, refund, text, actor)
     case.status = CaseStatus.RESOLVED
     case.outcome = outcome
     case.resolved_at = timezone.now()

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from orders.events import Actor
-from orders.models import Case, CaseReplyTemplate
+from orders.messaging.models import Message
+from orders.models import Case, CaseReplyTemplate, PaymentRecord
 from orders.services.cases import case_open, case_resolve
-from tests.orders.helpers import create_confirmed_order, create_order
+from tests.orders.helpers import act, create_confirmed_order, create_order
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +70,15 @@ def test_the_case_page_shows_the_order_its_messages_and_apologising_replies(agen
 
 def test_an_agent_assigns_the_case_to_herself_notes_and_resolves_it(agent_client, agent, order):
     case = opened(order, "refund")
-    act = f"{QUEUE}{case.pk}/act/"
+    actions = f"{QUEUE}{case.pk}/act/"
 
-    assigned = agent_client.post(f"{act}assign/")
-    noted = agent_client.post(f"{act}note/", {"note": "已致歉，等买家回复", "status": "waiting_buyer"})
-    resolved = agent_client.post(f"{act}resolve/", {"outcome": "refunded", "note": "已退款"})
+    assigned = agent_client.post(f"{actions}assign/")
+    noted = agent_client.post(f"{actions}note/", {"note": "已致歉，等买家回复", "status": "waiting_buyer"})
+    resolved = agent_client.post(f"{actions}resolve/", {"outcome": "resent", "note": "已补发"})
 
     assert [r.status_code for r in (assigned, noted, resolved)] == [302, 302, 302]
     case.refresh_from_db()
-    assert (case.assigned_to, case.status, case.outcome, case.resolved_by) == (agent, "resolved", "refunded", agent)
+    assert (case.assigned_to, case.status, case.outcome, case.resolved_by) == (agent, "resolved", "resent", agent)
     assert list(case.notes.values_list("kind", flat=True)) == ["opened", "assigned", "note", "resolved"]
     page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
     assert 'id="resolve-form"' not in page  # nothing more to do on a resolved case
@@ -166,3 +167,32 @@ def test_opening_a_case_needs_a_kind_and_the_right(agent_client, warehouse_clien
     assert warehouse_client.get(f"/admin/orders/case/open/{order['id']}/").status_code == 403
     assert agent_client.get("/admin/orders/case/open/999999/").status_code == 404
     assert not Case.objects.exists()
+
+
+def test_a_supervisor_resolves_a_refund_case_by_recording_the_refund(supervisor_client, api, agent_api, catalogue):
+    order = create_order(api)
+    assert act(agent_api, order, "adjust-price", {"amount": "-5.00", "reason": "质量瑕疵补偿"}).status_code == 200
+    case = opened(order, "refund")
+    page = supervisor_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+    assert 'id="case-refund"' in page
+
+    response = supervisor_client.post(
+        f"{QUEUE}{case.pk}/act/resolve/",
+        {"outcome": "refunded", "note": "退 5 元", "refund_amount": "5.00", "refund_reference": "RF-A-1"},
+    )
+
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).outcome == "refunded"
+    assert PaymentRecord.objects.get(order_id=order["id"], kind="refund").reference == "RF-A-1"
+    assert Message.objects.filter(order_id=order["id"], kind="refund_issued").exists()
+
+
+def test_an_agent_sees_no_refund_fields_and_refunded_needs_a_refund(agent_client, order):
+    case = opened(order, "refund")
+    page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+
+    refused = agent_client.post(f"{QUEUE}{case.pk}/act/resolve/", {"outcome": "refunded"})
+
+    assert 'id="case-refund"' not in page
+    assert refused.status_code == 200 and "No refund is recorded" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "open"

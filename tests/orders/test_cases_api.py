@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.models import Case, CaseDueTime, CaseRule, OrderEvent
+from orders.messaging.models import Message
+from orders.models import Case, CaseDueTime, CaseRule, OrderEvent, PaymentRecord
 from orders.selectors import abnormal_orders
 from tests.orders.helpers import act, create_order
 
@@ -118,14 +119,14 @@ def test_an_agent_assigns_notes_and_resolves(agent_api, staff_api, order):
     mine = case_post(agent_api, case["id"], "assign")
     theirs = case_post(agent_api, case["id"], "assign", {"assigned_to": colleague.user.pk})
     waiting = case_post(colleague, case["id"], "note", {"note": "已致歉，等买家发照片", "status": "waiting_buyer"})
-    resolved = case_post(colleague, case["id"], "resolve", {"outcome": "refunded", "note": "退款 12 元"})
+    resolved = case_post(colleague, case["id"], "resolve", {"outcome": "resent", "note": "已补发"})
 
     assert mine.json()["assigned_to"] == agent_api.user.username
     assert mine.json()["status"] == "in_progress"
     assert theirs.json()["assigned_to"] == colleague.user.username
     assert waiting.json()["status"] == "waiting_buyer"
     body = resolved.json()
-    assert (body["status"], body["outcome"], body["overdue"]) == ("resolved", "refunded", False)
+    assert (body["status"], body["outcome"], body["overdue"]) == ("resolved", "resent", False)
     assert [note["kind"] for note in body["notes"]] == ["opened", "assigned", "assigned", "note", "resolved"]
     types = OrderEvent.objects.filter(order_id=order["id"], type__startswith="case_").values_list("type", flat=True)
     assert list(types) == ["case_opened", "case_assigned", "case_assigned", "case_noted", "case_resolved"]
@@ -227,3 +228,70 @@ def test_the_queue_filters_and_pages(agent_api, order):
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
     assert [row["kind"] for row in refunds["results"]] == ["refund"]
     assert agent_api.get("/api/v1/cases/?status=nonsense").status_code == 400
+
+
+def _refund_due(api, agent_api) -> dict:
+    """A paid order the agent gave 5.00 off: 5.00 to return to the buyer."""
+    order = create_order(api)
+    assert act(agent_api, order, "adjust-price", {"amount": "-5.00", "reason": "质量瑕疵补偿"}).status_code == 200
+    return order
+
+
+def test_a_refund_case_is_resolved_by_recording_the_refund_and_the_buyer_is_told(
+    api, agent_api, supervisor_api, catalogue
+):
+    order = _refund_due(api, agent_api)
+    case = open_case(api, order, "refund", description="买家要求退差价").json()
+    body = {"outcome": "refunded", "note": "已退 5 元", "refund": {"amount": "5.00", "reference": "RF-CASE-1"}}
+
+    response = case_post(supervisor_api, case["id"], "resolve", body)
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["outcome"]) == ("resolved", "refunded")
+    refunds = PaymentRecord.objects.filter(order_id=order["id"], kind="refund")
+    assert [(str(r.amount), r.reference, r.reason) for r in refunds] == [("5.00", "RF-CASE-1", "已退 5 元")]
+    assert Message.objects.filter(order_id=order["id"], kind="refund_issued").count() == 1
+    types = list(OrderEvent.objects.filter(order_id=order["id"]).values_list("type", flat=True))
+    assert types.index("refund_recorded") < types.index("case_resolved")
+    assert agent_api.get(f"/api/v1/orders/{order['id']}/").json()["refund_due"] == "0.00"
+
+
+def test_an_agent_without_the_refund_right_cannot_record_one_and_nothing_changes(api, agent_api, catalogue):
+    order = _refund_due(api, agent_api)
+    case = open_case(api, order, "refund").json()
+    body = {"outcome": "refunded", "refund": {"amount": "5.00", "reference": "RF-CASE-1"}}
+
+    response = case_post(agent_api, case["id"], "resolve", body)
+
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert Case.objects.get(pk=case["id"]).status == "open"
+    assert not PaymentRecord.objects.filter(order_id=order["id"]).exists()
+
+
+def test_refunded_needs_a_refund_on_the_order(api, agent_api, catalogue):
+    order = _refund_due(api, agent_api)
+    case = open_case(api, order, "refund").json()
+
+    missing = case_post(agent_api, case["id"], "resolve", {"outcome": "refunded"})
+    refund = {"amount": "5.00", "reference": "TB-RF-1", "reason": "退差价"}
+    assert act(api, order, "refunds", refund).status_code == 201  # the storefront refunded on the marketplace
+    resolved = case_post(agent_api, case["id"], "resolve", {"outcome": "refunded"})
+
+    assert (missing.status_code, missing.json()["code"]) == (409, "case_refund_missing")
+    assert resolved.status_code == 200
+    assert PaymentRecord.objects.filter(order_id=order["id"], kind="refund").count() == 1
+
+
+def test_a_refund_past_the_refund_due_leaves_the_case_open(api, agent_api, supervisor_api, catalogue):
+    order = _refund_due(api, agent_api)
+    case = open_case(api, order, "refund").json()
+    too_much = {"outcome": "refunded", "refund": {"amount": "50.00", "reference": "RF-CASE-2"}}
+    not_refunded = {"outcome": "explained", "refund": {"amount": "5.00", "reference": "RF-CASE-3"}}
+
+    over = case_post(supervisor_api, case["id"], "resolve", too_much)
+    wrong_outcome = case_post(supervisor_api, case["id"], "resolve", not_refunded)
+
+    assert (over.status_code, over.json()["code"]) == (409, "refund_exceeds_due")
+    assert (wrong_outcome.status_code, list(wrong_outcome.json()["fields"])) == (400, ["refund"])
+    assert Case.objects.get(pk=case["id"]).status == "open"
+    assert not PaymentRecord.objects.filter(order_id=order["id"]).exists()

@@ -11,13 +11,13 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from orders.api.permissions import staff_with, storefront_or_staff_with
-from orders.api.serializers import TextField
+from orders.api.serializers import DecimalStringField, TextField
 from orders.api.views.common import DenyAll, _page_size, error_response, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.models import Case, CaseKind, CaseNote, CaseOutcome, CaseStatus
 from orders.models.cases import CASE_WORKING_STATUS_CHOICES
-from orders.services.cases import case_assign, case_note_add, case_open, case_resolve, cases_queue
-from orders.text import CASE_DESCRIPTION, CASE_NOTE
+from orders.services.cases import CaseRefund, case_assign, case_note_add, case_open, case_resolve, cases_queue
+from orders.text import CASE_DESCRIPTION, CASE_NOTE, PAYMENT_REFERENCE, REASON
 
 
 class CaseNoteOutputSerializer(serializers.Serializer):
@@ -53,9 +53,21 @@ class CaseOpenSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(required=False, default=False, help_text="Moves the case up one step.")
 
 
+class CaseRefundSerializer(serializers.Serializer):
+    amount = DecimalStringField(max_digits=12, decimal_places=2, help_text='Money as a string, e.g. "12.00".')
+    reference = TextField(max_length=PAYMENT_REFERENCE.limit, help_text="The refund's id; unique per order.")
+    reason = TextField(max_length=REASON.limit, required=False, allow_blank=True, default="")
+
+
 class CaseResolveSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CaseOutcome.choices)
     note = TextField(max_length=CASE_NOTE.limit, required=False, allow_blank=True, default="")
+    refund = CaseRefundSerializer(
+        required=False,
+        help_text="With `refunded`: the money returned, recorded on the order as POST …/refunds/ does (who may "
+        "record refunds only; at most the order's `refund_due`). Left out, `refunded` needs a refund recorded "
+        "on the order before.",
+    )
 
 
 class CaseAssignSerializer(serializers.Serializer):
@@ -145,6 +157,14 @@ CASE_ERRORS = {
     404: error_response("No such case."),
     409: error_response("The case is resolved already (case_resolved)."),
 }
+RESOLVE_ERRORS = {
+    **CASE_ERRORS,
+    403: error_response("Only agents and supervisors resolve cases; a refund with it: who may record refunds."),
+    409: error_response(
+        "`case_resolved`: resolved already; `case_refund_missing`: `refunded` with no refund given or recorded; "
+        "`refund_exceeds_due`, `payment_reference_conflict`, `payment_refused`: the refund's own refusals."
+    ),
+}
 
 
 class CaseViewSet(GenericViewSet):
@@ -180,13 +200,14 @@ class CaseViewSet(GenericViewSet):
 
     @extend_schema(
         request=CaseResolveSerializer,
-        responses={200: CaseDetailOutputSerializer, **CASE_ERRORS},
+        responses={200: CaseDetailOutputSerializer, **RESOLVE_ERRORS},
         summary="Resolve the case with an outcome",
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk: int):
         data = validated(CaseResolveSerializer, request)
-        case = case_resolve(case_id=int(pk), actor=staff_actor(request), **data)
+        refund = CaseRefund(**data.pop("refund")) if "refund" in data else None
+        case = case_resolve(case_id=int(pk), actor=staff_actor(request), refund=refund, **data)
         return case_detail_response(case.pk)
 
     @extend_schema(
