@@ -228,6 +228,7 @@ def test_the_queue_filters_and_pages(agent_api, order):
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
     assert [row["kind"] for row in refunds["results"]] == ["refund"]
     assert agent_api.get("/api/v1/cases/?status=nonsense").status_code == 400
+    assert agent_api.get("/api/v1/cases/?page_size=many").json()["code"] == "invalid"
 
 
 def _refund_due(api, agent_api) -> dict:

@@ -12,7 +12,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from orders.api.permissions import staff_with, storefront_or_staff_with
 from orders.api.serializers import DecimalStringField, TextField
-from orders.api.views.common import DenyAll, _page_size, error_response, staff_actor, validated
+from orders.api.views.common import DenyAll, error_response, page_size_asked, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.models import Case, CaseKind, CaseNote, CaseOutcome, CaseStatus
 from orders.models.cases import CASE_WORKING_STATUS_CHOICES
@@ -124,7 +124,7 @@ class CasePagination(PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request) -> int:
-        return _page_size(request, self)
+        return page_size_asked(request, self)
 
 
 class CaseFilter(filters.FilterSet):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -96,10 +96,10 @@ class OrderCursorPagination(CursorPagination):
         )
 
     def get_page_size(self, request) -> int:
-        return _page_size(request, self)
+        return page_size_asked(request, self)
 
 
-def _page_size(request, pagination: CursorPagination) -> int:
+def page_size_asked(request, pagination: BasePagination) -> int:
     """``?page_size=`` is a positive integer (more than the maximum is the maximum), not a hint ignored when
     it is not one."""
     raw = request.query_params.get(pagination.page_size_query_param)
