@@ -3,15 +3,19 @@ bad review above the late parcel, the overdue one marked; she takes the bad revi
 send, notes what she told the buyer, and resolves it: the order's purple flag goes."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from flags.models import Flag
 from orders.events import Actor
-from orders.models import Case
-from orders.roles import AGENTS
+from orders.messaging.models import Message
+from orders.models import Case, PaymentRecord
+from orders.pricing import PriceChange
+from orders.roles import AGENTS, SUPERVISORS
 from orders.services.cases import case_open
+from orders.services.pricing import order_adjust_price
 from tests.e2e.axe import grave_violations
 
 
@@ -66,3 +70,30 @@ def test_an_agent_works_the_after_sale_queue(server_url, page, login_as, make_or
     # back in the queue only the parcel is left
     page.goto(f"{server_url}/admin/orders/case/")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
+
+
+def test_a_supervisor_resolves_a_refund_case_by_recording_the_refund(
+    server_url, page, login_as, make_order, screenshot
+):
+    order = make_order()  # paid
+    change = PriceChange(amount=Decimal("-5.00"))
+    order_adjust_price(order_id=order.pk, change=change, reason="质量瑕疵补偿", actor=Actor.system())
+    case = case_open(
+        order_id=order.pk, kind="quality", description="衣服有线头，买家要求补偿", urgent=True, actor=Actor.system()
+    )
+
+    login_as(SUPERVISORS)
+    page.goto(f"{server_url}/admin/orders/case/{case.pk}/change/")
+    expect(page.locator("#order")).to_contain_text("5.00")  # the refund due
+    page.locator("#id_outcome").select_option("refunded")
+    page.locator("#id_resolve_note").fill("已致歉并退 5 元")
+    page.locator("#id_refund_amount").fill("5.00")
+    page.locator("#id_refund_reference").fill("ALI-RF-0001")
+    screenshot(page, "cases-4-refund")
+    page.get_by_role("button", name="解决工单").click()
+
+    expect(page.locator("ul.messagelist")).to_contain_text("工单已解决")
+    assert Case.objects.get(pk=case.pk).outcome == "refunded"
+    assert PaymentRecord.objects.get(order=order, kind="refund").amount == Decimal("5.00")
+    assert Message.objects.filter(order=order, kind="refund_issued").exists()
+    screenshot(page, "cases-5-refunded")
