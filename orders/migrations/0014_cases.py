@@ -4,6 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+
 def defaults_load(apps, schema_editor):
     from orders.case_defaults import case_defaults_seed
 
@@ -12,7 +13,7 @@ def defaults_load(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0012_payments"),
+        ("orders", "0013_tracking"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -86,6 +87,7 @@ class Migration(migrations.Migration):
                     ("tracking_corrected", "Tracking number corrected"),
                     ("courier_overridden", "Promised courier overridden"),
                     ("delivered", "Delivered"),
+                    ("tracking_recorded", "Tracking news"),
                     ("message_queued", "Message queued"),
                     ("message_sent", "Message sent"),
                     ("message_failed", "Message failed"),
