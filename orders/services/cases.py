@@ -30,6 +30,7 @@ from orders.events import (
 )
 from orders.exceptions import CaseRefundMissing, CaseResolved, InvalidInput, NotFound, PermissionDeniedError
 from orders.models import (
+    SHIPPED_STATUSES,
     Case,
     CaseDueTime,
     CaseKind,
@@ -49,6 +50,7 @@ from orders.models.cases import (
     CASE_WORKING_STATUS_CHOICES,
 )
 from orders.services.payments import refund_record
+from orders.services.pricing import order_after_sale_reduce
 from orders.text import CASE_DESCRIPTION, CASE_NOTE, FLAG_NOTE
 
 CASE_PERMISSION = "orders.change_case"
@@ -181,6 +183,10 @@ def _refund(case: Case, refund: CaseRefund | None, note: str, actor: Actor) -> N
         raise PermissionDeniedError(_("Only staff who may record refunds resolve a case with one."))
     with translation.override(settings.LANGUAGE_CODE):  # the order's history is in the shop's language
         reason = refund.reason or note or _("After-sale case #%(case)s") % {"case": case.pk}
+    order = Order.objects.only("status", "refund_due").get(pk=case.order_id)
+    if order.status in SHIPPED_STATUSES and refund.amount > order.refund_due:
+        # Money back after the goods left: the goods cost that much less, then it is refunded like any refund.
+        order_after_sale_reduce(order_id=order.pk, amount=refund.amount - order.refund_due, reason=reason, actor=actor)
     refund_record(order_id=case.order_id, amount=refund.amount, reference=refund.reference, reason=reason, actor=actor)
 
 

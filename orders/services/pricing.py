@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from orders.events import Actor, events_record, price_adjusted_event, shipping_adjusted_event
 from orders.exceptions import InvalidInput, OrderNotEditable
-from orders.models import Order, OrderLine, PriceEdit, PriceEditKind
+from orders.models import SHIPPED_STATUSES, Order, OrderLine, PriceEdit, PriceEditKind
 from orders.money import quantize
 from orders.pricing import (
     PriceChange,
@@ -196,4 +196,33 @@ def order_adjust_shipping(
     # A fee the agent sets on purpose, against the rules, is the agent's decision: its reason is the
     # acknowledgement (the rules' fee is in the edit's event beside it).
     order_changed(order=order, actor=actor, lines=lines, decided=FEE_RULE_CODES, reason=reason)
+    return order
+
+
+@transaction.atomic
+def order_after_sale_reduce(*, order_id: int, amount: Decimal, reason: str, actor: Actor) -> Order:
+    """After shipping, an after-sale decision lowers what the goods cost by ``amount`` (compensation for a
+    flaw, part of the goods returned), so that much becomes a refund due on a paid order. Price edits are
+    closed once an order ships; this is the one way money comes back then, and only as a refund recorded
+    on the order (``orders.services.payments.refund_record``). No discount limit: who may record refunds
+    decides. Refused (``NegativeTotal``) past what the goods cost."""
+    reason = REASON.required(reason)
+    order = order_lock(order_id=order_id)
+    if order.status not in SHIPPED_STATUSES:
+        raise OrderNotEditable(_("Only a shipped or delivered order is reduced after sale."))
+    lines = list(order.lines.select_related("variant__product").order_by("position", "id"))
+    before, refund_due_before = order_totals(order), order.refund_due
+    applied = price_change_apply(order=order, lines=lines, change=PriceChange(amount=-quantize(amount)))
+    payment_reconcile(order)
+    edit = _record(
+        order=order,
+        kind=PriceEditKind.ORDER_AMOUNT,
+        value=-quantize(amount),
+        applied=applied,
+        reason=reason,
+        actor=actor,
+        before=before,
+        refund_due_before=refund_due_before,
+    )
+    events_record(price_adjusted_event(edit=edit, actor=actor))
     return order

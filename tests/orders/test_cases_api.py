@@ -296,3 +296,46 @@ def test_a_refund_past_the_refund_due_leaves_the_case_open(api, agent_api, super
     assert (wrong_outcome.status_code, list(wrong_outcome.json()["fields"])) == (400, ["refund"])
     assert Case.objects.get(pk=case["id"]).status == "open"
     assert not PaymentRecord.objects.filter(order_id=order["id"]).exists()
+
+
+def _delivered(api, agent_api, warehouse_api) -> dict:
+    """A paid order (99.00 + 6.00) the warehouse shipped and the buyer received."""
+    order = create_order(api)
+    assert act(agent_api, order, "confirm").status_code == 200
+    shipped = act(warehouse_api, order, "ship", {"courier": "ZTO", "tracking_number": "753456789012"})
+    assert shipped.status_code == 200, shipped.content
+    assert act(warehouse_api, order, "deliver", {}).status_code == 200
+    return order
+
+
+def test_a_quality_case_after_delivery_refunds_by_lowering_what_the_goods_cost(
+    api, agent_api, supervisor_api, warehouse_api, catalogue
+):
+    order = _delivered(api, agent_api, warehouse_api)
+    case = open_case(api, order, "quality", description="衣服有色差，买家要求补偿").json()
+    body = {"outcome": "refunded", "note": "补偿 20 元", "refund": {"amount": "20.00", "reference": "RF-QA-1"}}
+
+    response = case_post(supervisor_api, case["id"], "resolve", body)
+
+    assert response.status_code == 200, response.content
+    detail = agent_api.get(f"/api/v1/orders/{order['id']}/").json()
+    assert (detail["totals"]["adjustment"], detail["totals"]["total"]) == ("-20.00", "85.00")
+    assert (detail["amount_paid"], detail["refund_due"], detail["balance_due"]) == ("85.00", "0.00", "0.00")
+    assert Message.objects.filter(order_id=order["id"], kind="refund_issued").count() == 1
+    types = list(OrderEvent.objects.filter(order_id=order["id"]).values_list("type", flat=True))
+    assert types.index("price_adjusted") < types.index("refund_recorded") < types.index("case_resolved")
+
+
+def test_an_after_sale_refund_past_what_the_goods_cost_changes_nothing(
+    api, agent_api, supervisor_api, warehouse_api, catalogue
+):
+    order = _delivered(api, agent_api, warehouse_api)
+    case = open_case(api, order, "quality").json()
+    body = {"outcome": "refunded", "refund": {"amount": "500.00", "reference": "RF-QA-2"}}
+
+    response = case_post(supervisor_api, case["id"], "resolve", body)
+
+    assert (response.status_code, response.json()["code"]) == (400, "negative_total")
+    assert Case.objects.get(pk=case["id"]).status == "open"
+    assert not PaymentRecord.objects.filter(order_id=order["id"], kind="refund").exists()
+    assert agent_api.get(f"/api/v1/orders/{order['id']}/").json()["totals"]["total"] == "105.00"
