@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from flags.rules import ADDRESS
+from flags.rules import ADDRESS, PRODUCT
 from flags.services import flag_raise
 from orders.addresses import Address
 from orders.catalogue_cache import catalogue_variants
@@ -91,6 +91,8 @@ def order_edit(*, order_id: int, changes: OrderChanges, actor: Actor, expected_v
     if address_diff:
         _flag_address_change(order, address_diff["fields"], actor)
         siblings_recheck_later(order)
+    if line_diff:
+        _flag_lines_change(order, line_diff, actor)
     return order
 
 
@@ -103,6 +105,24 @@ def _flag_address_change(order: Order, fields: list[str], actor: Actor) -> None:
             "fields": "、".join(labels[name] for name in fields),
         }
     flag_raise(order=order, category_code=ADDRESS, cause="address_changed", note=note, actor=actor)
+
+
+def _flag_lines_change(order: Order, diff: list[dict], actor: Actor) -> None:
+    """Tell the warehouse that an agent changed what to pack, size, colour, SKU or quantity (green): the
+    pick list shows the new line, and the flag says it was changed, so nobody packs what was first ordered."""
+    names = ("sku", "size", "colour", "quantity")
+    with translation.override(settings.LANGUAGE_CODE):
+        changes = "；".join(f"#{row['line']} {_line_change(row, names)}" for row in diff)
+        note = _("Changed by %(who)s: %(changes)s. Pack the lines as this order shows them now.") % {
+            "who": actor,
+            "changes": changes,
+        }
+    flag_raise(order=order, category_code=PRODUCT, cause="lines_changed", note=note, actor=actor)
+
+
+def _line_change(row: dict, names: tuple[str, ...]) -> str:
+    before, after = row["before"], row["after"]
+    return "、".join(f"{before[name]} → {after[name]}" for name in names if before[name] != after[name])
 
 
 def _apply_address(order: Order, values: dict[str, str]) -> dict:
