@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from orders.catalogue_cache import catalogue_variants
 from orders.gifts import gifts_due
-from orders.models import OrderLine, Variant
+from orders.models import Order, OrderLine, Variant
 from orders.money import ZERO
 from orders.shop_config import ShopConfig
 
@@ -69,3 +70,12 @@ def gift_lines_data(lines: Sequence[OrderLine]) -> list[dict]:
         for line in lines
         if line.is_gift
     ]
+
+
+def gift_lines_topup(*, order: Order, lines: Sequence[OrderLine], config: ShopConfig) -> list[OrderLine]:
+    """A merged order's gifts: the originals' gift lines are among ``lines`` and stay; this gives only
+    what the merged goods earn beyond them (两单合计满3000), never a trigger's gift twice."""
+    variants = catalogue_variants(gift_skus(config), storefront_id=order.storefront_id)
+    return gift_lines_build(
+        config=config, lines=lines, items_total=order.items_total, day=gift_day(order.placed_at), variants=variants
+    )
