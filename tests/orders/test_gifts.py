@@ -5,9 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 
-from orders.models import GiftRule, Message, OrderEvent, Variant
+from orders.models import GiftRule, Message, OrderEvent, OrderLine, Variant
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.catalog import catalog_upsert
 from tests.factories import variant
@@ -345,3 +346,11 @@ def test_is_gift_is_in_the_schema(api):
     line = schema["components"]["schemas"]["LineOutput"]
     assert line["properties"]["is_gift"]["type"] == "boolean"
     assert "is_gift" in line["required"]
+
+
+def test_the_database_refuses_a_gift_line_that_costs_something(api, cushion_rule):
+    order = create_order(api, lines=[BED])
+    gift_line = OrderLine.objects.get(order_id=order["id"], is_gift=True)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderLine.objects.filter(pk=gift_line.pk).update(unit_price=Decimal("59.00"), line_total=Decimal("59.00"))
