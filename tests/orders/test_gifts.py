@@ -354,3 +354,16 @@ def test_the_database_refuses_a_gift_line_that_costs_something(api, cushion_rule
 
     with pytest.raises(IntegrityError), transaction.atomic():
         OrderLine.objects.filter(pk=gift_line.pk).update(unit_price=Decimal("59.00"), line_total=Decimal("59.00"))
+
+
+def test_the_admins_merge_preview_shows_the_gift_the_merged_goods_earn(api, staff_user, cushion_rule):
+    first = create_order(api, lines=[SOFA])
+    second = create_order(api, lines=[TEE])
+
+    page = admin_client(staff_user, AGENTS).get(f"/admin/orders/order/merge/?ids={first['id']},{second['id']}")
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "CUSHION-BEIGE" in content
+    assert '靠枕 <strong class="gift">【赠品】</strong>' in content
+    assert not OrderLine.objects.filter(sku="CUSHION-BEIGE").exists()  # a preview saves nothing
