@@ -7,7 +7,11 @@ the triggers read the paid lines only.
 
 What an order already holds of a rule's gift is subtracted, so the same evaluation serves intake (no
 gift yet: every gift earned) and a merge (the originals' gifts are kept; only what the merged goods
-earn beyond them is added, so no trigger ever gives its gift twice).
+earn beyond them is added, so no trigger ever gives its gift twice). An agent's later edit of the
+lines does not re-evaluate the rules: the gift line is edited like any line (its price stays 0.00).
+
+A note that asks for a gift (赠品, 送个…) is no request left to read back once the rules gave one;
+a note that asks for more (多送一个, 再送点, an extra gift) still is: ``note_gift_covered``.
 """
 
 import re
