@@ -6,10 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 
 from orders.models import GiftRule, Message, OrderEvent, OrderLine, Variant
-from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.catalog import catalog_upsert
 from tests.factories import variant
 from tests.orders.helpers import act, codes, create_order
@@ -60,10 +58,10 @@ def socks_rule(gift_catalogue) -> GiftRule:
     return rule("SOCKS-GREY", name="棉袜买一送一", triggers=["SOCKS-GREY"], limit_per_order=5)
 
 
-def admin_client(staff_user, role: str) -> Client:
-    client = Client()
-    client.force_login(staff_user(role))
-    return client
+@pytest.fixture
+def admin_language() -> None:
+    """The admin in its default language, Chinese: the gift reads 【赠品】."""
+    return None
 
 
 def gift_lines(order: dict) -> list[tuple]:
@@ -73,11 +71,12 @@ def gift_lines(order: dict) -> list[tuple]:
 # --- the walk-through ---------------------------------------------------------------------------------
 
 
-def test_an_order_of_3000_gets_its_cushion_packed_on_the_pick_list(api, agent_api, staff_user, gift_catalogue):
+def test_an_order_of_3000_gets_its_cushion_packed_on_the_pick_list(
+    api, agent_api, supervisor_client, warehouse_client, gift_catalogue
+):
     # given: a supervisor adds the seed's 满3000送靠枕 in the admin
-    supervisor = admin_client(staff_user, SUPERVISORS)
     cushion = Variant.objects.get(sku="CUSHION-BEIGE")
-    response = supervisor.post(
+    response = supervisor_client.post(
         "/admin/orders/giftrule/add/",
         {
             "name": "满3000送靠枕",
@@ -113,7 +112,7 @@ def test_an_order_of_3000_gets_its_cushion_packed_on_the_pick_list(api, agent_ap
         if check["severity"] == "warning":
             act(agent_api, order, f"checks/{check['code']}/acknowledge", {"note": "ok"})
     assert act(agent_api, order, "confirm").status_code == 200
-    sheet = admin_client(staff_user, WAREHOUSE).get("/admin/warehouse/pick-list/", {"ids": str(order["id"])})
+    sheet = warehouse_client.get("/admin/warehouse/pick-list/", {"ids": str(order["id"])})
     content = sheet.content.decode()
     assert sheet.status_code == 200
     assert "CUSHION-BEIGE" in content
@@ -125,10 +124,10 @@ def test_an_order_of_3000_gets_its_cushion_packed_on_the_pick_list(api, agent_ap
     assert "床+床头柜套装（赠品）" not in body
 
 
-def test_the_agents_order_page_marks_the_gift(api, staff_user, cushion_rule):
+def test_the_agents_order_page_marks_the_gift(api, agent_client, cushion_rule):
     order = create_order(api, lines=[BED])
 
-    content = admin_client(staff_user, AGENTS).get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+    content = agent_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
 
     assert '靠枕 <strong class="gift">【赠品】</strong>' in content
 
@@ -275,10 +274,10 @@ def test_goods_that_reach_the_threshold_only_together_earn_the_gift_once_merged(
 # --- the rules in the admin --------------------------------------------------------------------------
 
 
-def test_a_rule_needs_a_threshold_or_trigger_skus(staff_user, gift_catalogue):
+def test_a_rule_needs_a_threshold_or_trigger_skus(supervisor_client, gift_catalogue):
     cushion = Variant.objects.get(sku="CUSHION-BEIGE")
 
-    response = admin_client(staff_user, SUPERVISORS).post(
+    response = supervisor_client.post(
         "/admin/orders/giftrule/add/",
         {"name": "nothing", "gift_variant": cushion.pk, "quantity": 1, "limit_per_order": 1, "active": "on"},
     )
@@ -288,10 +287,10 @@ def test_a_rule_needs_a_threshold_or_trigger_skus(staff_user, gift_catalogue):
     assert not GiftRule.objects.exists()
 
 
-def test_a_rule_cannot_end_before_it_starts(staff_user, gift_catalogue):
+def test_a_rule_cannot_end_before_it_starts(supervisor_client, gift_catalogue):
     cushion = Variant.objects.get(sku="CUSHION-BEIGE")
 
-    response = admin_client(staff_user, SUPERVISORS).post(
+    response = supervisor_client.post(
         "/admin/orders/giftrule/add/",
         {
             "name": "x",
@@ -308,8 +307,10 @@ def test_a_rule_cannot_end_before_it_starts(staff_user, gift_catalogue):
     assert not GiftRule.objects.exists()
 
 
-def test_supervisors_edit_the_rules_agents_read_them_the_warehouse_does_not_see_them(staff_user, cushion_rule):
-    supervisor, agent, warehouse = (admin_client(staff_user, role) for role in (SUPERVISORS, AGENTS, WAREHOUSE))
+def test_supervisors_edit_the_rules_agents_read_them_the_warehouse_does_not_see_them(
+    supervisor_client, agent_client, warehouse_client, cushion_rule
+):
+    supervisor, agent, warehouse = supervisor_client, agent_client, warehouse_client
 
     assert supervisor.get("/admin/orders/giftrule/add/").status_code == 200
     assert "满3000送靠枕" in agent.get("/admin/orders/giftrule/").content.decode()
@@ -318,13 +319,12 @@ def test_supervisors_edit_the_rules_agents_read_them_the_warehouse_does_not_see_
     assert warehouse.get("/admin/orders/giftrule/").status_code == 403
 
 
-def test_a_rule_saved_in_the_admin_applies_to_the_next_order(api, staff_user, cushion_rule):
+def test_a_rule_saved_in_the_admin_applies_to_the_next_order(api, supervisor_client, cushion_rule):
     # the shop's settings are cached per process: a save (triggers included) must reach the next intake
-    supervisor = admin_client(staff_user, SUPERVISORS)
     socks = Variant.objects.get(sku="SOCKS-GREY")
     assert gift_lines(create_order(api, lines=[{"sku": "SOCKS-GREY", "quantity": 1}])) == []
 
-    response = supervisor.post(
+    response = supervisor_client.post(
         "/admin/orders/giftrule/add/",
         {
             "name": "买一送一",
@@ -356,11 +356,11 @@ def test_the_database_refuses_a_gift_line_that_costs_something(api, cushion_rule
         OrderLine.objects.filter(pk=gift_line.pk).update(unit_price=Decimal("59.00"), line_total=Decimal("59.00"))
 
 
-def test_the_admins_merge_preview_shows_the_gift_the_merged_goods_earn(api, staff_user, cushion_rule):
+def test_the_admins_merge_preview_shows_the_gift_the_merged_goods_earn(api, agent_client, cushion_rule):
     first = create_order(api, lines=[SOFA])
     second = create_order(api, lines=[TEE])
 
-    page = admin_client(staff_user, AGENTS).get(f"/admin/orders/order/merge/?ids={first['id']},{second['id']}")
+    page = agent_client.get(f"/admin/orders/order/merge/?ids={first['id']},{second['id']}")
 
     content = page.content.decode()
     assert page.status_code == 200
