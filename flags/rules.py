@@ -32,6 +32,7 @@ FINDING_CATEGORIES = {
     "line.quantity_unusual": PRODUCT,
     "line.multiple_sizes": PRODUCT,
     "order.possible_duplicate": ABNORMAL,
+    "gift.added": GIFT,  # the warehouse packs the free gifts (赠品) with the order
 }
 
 # Causes that sync manages: everything derived from the order's requests and findings. Event-born

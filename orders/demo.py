@@ -101,6 +101,7 @@ CATALOGUE: list[VariantRow] = [
         engravable=True,
         max_engraving_chars=12,
     ),
+    _v("CUSHION-BEIGE", "CUSHION", "棉麻靠枕", "home", "", "米色", "59.00", 20, "general-7d"),  # demo_gifts
 ]
 
 

@@ -89,9 +89,16 @@ def transition_event(
 
 
 def received_event(
-    *, order: Order, actor: Actor, totals: dict[str, str], checks: list[str], flags: list[str]
+    *,
+    order: Order,
+    actor: Actor,
+    totals: dict[str, str],
+    checks: list[str],
+    flags: list[str],
+    gifts: list[dict[str, object]] | None = None,
 ) -> OrderEvent:
-    """The order as received, the status it entered the queue with, the checks it raised, its flags."""
+    """The order as received, the status it entered the queue with, the checks it raised, its flags,
+    and the free gifts the shop's rules added (only when there are some)."""
     data = {
         "external_id": order.external_id,
         "totals": totals,
@@ -100,6 +107,8 @@ def received_event(
         "checks": checks,
         "flags": flags,
     }
+    if gifts:
+        data["gifts"] = gifts
     return _event(order, OrderEventType.RECEIVED, actor, data)
 
 
@@ -182,10 +191,17 @@ def merged_event(
     totals: dict[str, str],
     shipping: dict[str, str],
     reason: str,
+    gifts: list[dict[str, object]] | None = None,
+    gifts_added: list[dict[str, object]] | None = None,
 ) -> OrderEvent:
     """The primary of a merge: the originals with their totals, its totals and its shipping (the
-    originals' own ``merged`` events are status changes)."""
+    originals' own ``merged`` events are status changes); its free gifts, and those of them the
+    merged goods earned beyond the originals' (only when there are some)."""
     data = {"orders": orders, "totals": totals, "shipping": shipping, "reason": reason}
+    if gifts:
+        data["gifts"] = gifts
+    if gifts_added:
+        data["gifts_added"] = gifts_added
     return _event(order, OrderEventType.MERGED, actor, data)
 
 

@@ -142,6 +142,9 @@ def price_change_apply(*, order, lines: Sequence, change: PriceChange) -> Decima
         line = next((line for line in lines if line.pk == change.line_id), None)
         if line is None:
             raise InvalidInput(fields={"line_id": [_("Line %s is not part of this order.") % change.line_id]})
+        if line.is_gift:
+            # Gifts never count toward the goods or a discount: their price stays 0.00.
+            raise InvalidInput(fields={"line_id": [_("Line %s is a free gift: its price stays 0.00.") % line.position]})
         current = line_total(unit_price=line.unit_price, quantity=line.quantity, adjustment=line.adjustment)
         applied = quantize(change.amount) if change.amount is not None else percent_adjustment(current, change.percent)
         line.adjustment = quantize(line.adjustment + applied)

@@ -32,6 +32,7 @@ _READ_SETTINGS = [
     "orders.view_caserule",
     "orders.view_caseduetime",
     "orders.view_casereplytemplate",
+    "orders.view_giftrule",
 ]
 # After-sale cases: agents open, assign, note and resolve them; the warehouse only reads the queue.
 _CASES = ["orders.view_case", "orders.add_case", "orders.change_case"]
@@ -100,6 +101,9 @@ ROLE_PERMISSIONS[SUPERVISORS] = [
     "orders.add_casereplytemplate",
     "orders.change_casereplytemplate",
     "orders.delete_casereplytemplate",
+    "orders.add_giftrule",
+    "orders.change_giftrule",
+    "orders.delete_giftrule",
 ]
 
 

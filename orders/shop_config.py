@@ -11,10 +11,19 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from orders.geo import canonical_province
-from orders.models import Courier, CourierProvinceRule, NotePhrase, ProvinceRule, SchoolHoliday, ShopSettings
+from orders.gifts import GiftRuleFacts
+from orders.models import (
+    Courier,
+    CourierProvinceRule,
+    GiftRule,
+    NotePhrase,
+    ProvinceRule,
+    SchoolHoliday,
+    ShopSettings,
+)
 from orders.notes import DEFAULT_PHRASES, NotePhrases
 from orders.notes.shop import shop_note_phrases
 
@@ -73,6 +82,8 @@ class ShopConfig:
     holidays: tuple[Holiday, ...]
     # The words that make a note a request: the defaults until the shop's own lists are loaded here.
     note_phrases: NotePhrases = DEFAULT_PHRASES
+    # The active free-gift rules (orders.gifts), by id.
+    gift_rules: tuple[GiftRuleFacts, ...] = ()
 
     def province(self, name: str) -> ProvinceFacts:
         """Facts for a destination; an unknown province gets the dearest, slowest known facts."""
@@ -131,6 +142,25 @@ def _load() -> ShopConfig:
         couriers=couriers,
         holidays=holidays,
         note_phrases=shop_note_phrases(NotePhrase.objects.select_related("courier")),
+        gift_rules=_gift_rules(),
+    )
+
+
+def _gift_rules() -> tuple[GiftRuleFacts, ...]:
+    rules = GiftRule.objects.filter(active=True).select_related("gift_variant").prefetch_related("trigger_variants")
+    return tuple(
+        GiftRuleFacts(
+            id=rule.pk,
+            name=rule.name,
+            gift_sku=rule.gift_variant.sku,
+            quantity=rule.quantity,
+            threshold=rule.threshold,
+            trigger_skus=frozenset(variant.sku for variant in rule.trigger_variants.all()),
+            valid_from=rule.valid_from,
+            valid_to=rule.valid_to,
+            limit_per_order=rule.limit_per_order,
+        )
+        for rule in rules.order_by("id")
     )
 
 
@@ -155,6 +185,10 @@ def shop_config_invalidate(**_kwargs: object) -> None:
         _cached = None
 
 
-for _model in (ShopSettings, ProvinceRule, Courier, CourierProvinceRule, SchoolHoliday, NotePhrase):
+for _model in (ShopSettings, ProvinceRule, Courier, CourierProvinceRule, SchoolHoliday, NotePhrase, GiftRule):
     post_save.connect(shop_config_invalidate, sender=_model, dispatch_uid=f"shop_config_{_model.__name__}_save")
     post_delete.connect(shop_config_invalidate, sender=_model, dispatch_uid=f"shop_config_{_model.__name__}_delete")
+# A rule's trigger SKUs are saved after the rule itself (the admin's save_related).
+m2m_changed.connect(
+    shop_config_invalidate, sender=GiftRule.trigger_variants.through, dispatch_uid="shop_config_gift_triggers"
+)

@@ -46,6 +46,8 @@ FIELD_LABELS: dict[str, Any] = {
     "urgent": gettext_lazy("urgent"),
     "outcome": gettext_lazy("outcome"),
     "assigned_to": gettext_lazy("assigned to"),
+    "gifts": gettext_lazy("free gift"),
+    "gifts_added": gettext_lazy("Free gifts added"),
 }
 CHECK_CODE_FIELDS = {"code", "checks", "opened", "resolved"}  # their values are check codes: shown by title
 

@@ -60,6 +60,7 @@ class LineOutputSerializer(serializers.Serializer):
     unit_price = money()
     adjustment = money()
     line_total = money()
+    is_gift = serializers.BooleanField(help_text="A free gift (赠品) the shop's gift rules added: unit price 0.00.")
 
 
 class CheckOutputSerializer(serializers.Serializer):

@@ -3,7 +3,17 @@
 Importing this package registers every check. ``checks_run(snapshot)`` runs them all.
 """
 
-from orders.checks import address, lines, notes, orders, payment, phone, requests, shipping  # noqa: F401  (registration)
+from orders.checks import (  # noqa: F401  (registration)
+    address,
+    gifts,
+    lines,
+    notes,
+    orders,
+    payment,
+    phone,
+    requests,
+    shipping,
+)
 from orders.checks.base import REGISTRY, Finding, OrderSnapshot, checks_run
 
 __all__ = ["REGISTRY", "Finding", "OrderSnapshot", "checks_run"]

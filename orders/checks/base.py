@@ -52,6 +52,8 @@ class LineFacts:
     colour: str
     unit_price: Decimal
     variant: VariantFacts | None
+    # A free gift the shop's rules added (orders.gifts): stock counts it, the price and quantity checks do not.
+    is_gift: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,15 @@ class OrderSnapshot:
     @property
     def history_at(self) -> datetime:
         return self.ordered_at or self.at
+
+    @property
+    def bought_lines(self) -> tuple[LineFacts, ...]:
+        """The lines the buyer chose, without the free gifts the shop's rules added."""
+        return tuple(line for line in self.lines if not line.is_gift)
+
+    @property
+    def gift_lines(self) -> tuple[LineFacts, ...]:
+        return tuple(line for line in self.lines if line.is_gift)
 
 
 CheckFunction = Callable[[OrderSnapshot], Iterable[Finding]]

@@ -59,7 +59,7 @@ def line_out_of_stock(snapshot: OrderSnapshot) -> Iterable[Finding]:
 @check("line.quantity_unusual")
 def line_quantity_unusual(snapshot: OrderSnapshot) -> Iterable[Finding]:
     default_max = snapshot.config.settings.usual_max_quantity
-    for line in snapshot.lines:
+    for line in snapshot.bought_lines:
         usual = (line.variant.usual_max_quantity if line.variant else None) or default_max
         if line.quantity > usual:
             yield Finding(
@@ -73,7 +73,7 @@ def line_quantity_unusual(snapshot: OrderSnapshot) -> Iterable[Finding]:
 @check("line.multiple_sizes")
 def line_multiple_sizes(snapshot: OrderSnapshot) -> Iterable[Finding]:
     by_product: dict[str, list] = defaultdict(list)
-    for line in snapshot.lines:
+    for line in snapshot.bought_lines:
         if line.variant is not None:
             by_product[line.variant.product_code].append(line)
     for product_code, lines in by_product.items():
@@ -101,7 +101,7 @@ def line_size_differs_from_history(snapshot: OrderSnapshot) -> Iterable[Finding]
             for category, size in other.sizes:
                 before[category].add(normalise_text(size))
     reported: set[str] = set()
-    for line in snapshot.lines:
+    for line in snapshot.bought_lines:
         if line.variant is None or not line.size:
             continue
         category = line.variant.category
@@ -118,7 +118,7 @@ def line_size_differs_from_history(snapshot: OrderSnapshot) -> Iterable[Finding]
 
 @check("price.mismatch")
 def price_mismatch(snapshot: OrderSnapshot) -> Iterable[Finding]:
-    for line in snapshot.lines:
+    for line in snapshot.bought_lines:
         if line.variant is not None and line.unit_price != line.variant.price:
             yield Finding(
                 "price.mismatch",

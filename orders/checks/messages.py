@@ -175,6 +175,13 @@ def _note_conflict(d: dict) -> str:
     }
 
 
+def _gifts(d: dict) -> str:
+    gifts = _join(f"{gift['name']} × {gift['quantity']}" for gift in d["gifts"])
+    return _("The shop's gift rules added free gifts: %(gifts)s. Tell the buyer, and pack them with the order.") % {
+        "gifts": gifts
+    }
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "address.incomplete": _incomplete,
     "phone.invalid": lambda d: _(
@@ -241,6 +248,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
         )
         % d
     ),
+    "gift.added": _gifts,
 }
 
 
@@ -273,6 +281,7 @@ TITLES = {
     "shipping.fee_below_rule": gettext_lazy("Shipping fee below the rules"),
     "shipping.fee_above_rule": gettext_lazy("Shipping fee above the rules"),
     "payment.balance_due": gettext_lazy("Balance due"),
+    "gift.added": gettext_lazy("Free gifts added"),
 }
 
 

@@ -8,6 +8,7 @@ and the order's courier is SF) is no news; a finding that contradicts them is a 
 from collections.abc import Iterable
 
 from orders.checks.base import BLOCKER, WARNING, Finding, OrderSnapshot, check
+from orders.gifts import note_gift_covered
 from orders.notes import NoteFinding, note_read
 
 # Where notes are read, in this order (the snapshot's field and the source named in the finding).
@@ -53,13 +54,21 @@ def _by_kind(snapshot: OrderSnapshot) -> dict[str, list[tuple[str, NoteFinding]]
     return kinds
 
 
+def _carried(snapshot: OrderSnapshot, kind: str, finding: NoteFinding) -> bool:
+    """The order already carries what the note asks: a structured request of its kind, or for a free
+    gift, a gift line the rules gave (unless the note asks for more: 多送一个)."""
+    if kind == "free_gift":
+        return note_gift_covered(finding.text, gifts_given=bool(snapshot.gift_lines))
+    return _structured(snapshot, kind) is not None
+
+
 @check("request.in_note")
 def request_in_note(snapshot: OrderSnapshot) -> Iterable[Finding]:
     found = [
         {**finding.as_data(), "source": source}
         for kind, findings in _by_kind(snapshot).items()
-        if _structured(snapshot, kind) is None
         for source, finding in findings
+        if not _carried(snapshot, kind, finding)
     ]
     if found:
         yield Finding("request.in_note", WARNING, {"found": found})

@@ -171,6 +171,7 @@ def order_snapshot(
                 colour=line.colour,
                 unit_price=line.unit_price,
                 variant=variant_facts(line.variant),
+                is_gift=line.is_gift,
             )
             for line in lines
         ),

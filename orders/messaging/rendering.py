@@ -67,6 +67,7 @@ def _line_context(lp: LinePolicy, currency: str, language: str) -> dict:
         "unit_price": money_text(line.unit_price, currency, language),
         "line_total": money_text(line.line_total, currency, language),
         "customised": lp.customised,
+        "is_gift": line.is_gift,
     }
 
 

@@ -16,6 +16,7 @@ from orders.models.check import CheckResult, CheckStatus, Severity
 from orders.models.customer import Customer
 from orders.models.edits import OrderMerge, PriceEdit, PriceEditKind
 from orders.models.event import OrderEvent, OrderEventType
+from orders.models.gifts import GiftRule
 from orders.models.idempotency import IdempotencyKey
 from orders.models.notes import NoteKind, NotePhrase
 from orders.models.order import (
@@ -76,6 +77,7 @@ __all__ = [
     "CourierProvinceRule",
     "Customer",
     "FailedMessage",
+    "GiftRule",
     "IdempotencyKey",
     "Message",
     "NoteKind",

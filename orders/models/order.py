@@ -266,6 +266,16 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
     adjustment = models.DecimalField(_("adjustment"), max_digits=10, decimal_places=2, default=0)
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2, default=0)
+    # A free gift (赠品) added by the shop's gift rules: priced 0.00, packed like any line.
+    is_gift = models.BooleanField(_("free gift"), default=False)
+    gift_rule = models.ForeignKey(
+        "orders.GiftRule",
+        verbose_name=_("gift rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -275,6 +285,7 @@ class OrderLine(models.Model):
             models.CheckConstraint(name="line_quantity_at_least_one", condition=Q(quantity__gte=1)),
             models.CheckConstraint(name="line_unit_price_not_negative", condition=Q(unit_price__gte=0)),
             models.CheckConstraint(name="line_total_not_negative", condition=Q(line_total__gte=0)),
+            models.CheckConstraint(name="line_gift_is_free", condition=Q(is_gift=False) | Q(line_total=0)),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from orders.models import (
 from orders.money import ZERO, quantize
 from orders.pricing import order_totals, shipping_quote, totals_refresh
 from orders.selectors import order_detail_attach, order_detail_forget
+from orders.services.gifts import gift_day, gift_lines_build, gift_lines_data, gift_skus
 from orders.services.pipeline import order_after_intake
 from orders.shop_config import shop_config
 
@@ -167,7 +168,8 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     config = shop_config()
     customer, new_customer = customer_upsert(storefront=storefront, data=data.customer)
-    variants = catalogue_variants({line.sku for line in data.lines}, storefront_id=storefront.pk)
+    # The gifts the rules may give are read with the order's own SKUs: one look-up.
+    variants = catalogue_variants({line.sku for line in data.lines} | gift_skus(config), storefront_id=storefront.pk)
 
     order = Order(
         storefront=storefront,
@@ -188,6 +190,9 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     lines = [_line(position, line, variants.get(line.sku)) for position, line in enumerate(data.lines, start=1)]
 
     totals_refresh(order, lines)
+    lines += gift_lines_build(
+        config=config, lines=lines, items_total=order.items_total, day=gift_day(order.placed_at), variants=variants
+    )
     if data.shipping_fee is not None:
         order.shipping_fee = quantize(data.shipping_fee)
     else:
@@ -223,6 +228,7 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
             totals=order_totals(order).as_strings(),
             checks=[f.code for f in findings],
             flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
+            gifts=gift_lines_data(lines),
         )
     )
     order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)

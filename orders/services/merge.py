@@ -39,6 +39,7 @@ from orders.pricing import (
     totals_refresh,
 )
 from orders.services.checks import order_checks_refresh
+from orders.services.gifts import gift_lines_data, gift_lines_topup
 from orders.services.lifecycle import order_transition
 from orders.services.locking import orders_lock
 from orders.services.merge_rules import (
@@ -120,6 +121,8 @@ def _copied_lines(originals: list[Order]) -> list[OrderLine]:
             quantity=line.quantity,
             unit_price=line.unit_price,
             adjustment=line.adjustment,
+            is_gift=line.is_gift,
+            gift_rule_id=line.gift_rule_id,
         )
         for position, line in enumerate(source, start=1)
     ]
@@ -173,6 +176,8 @@ class MergePlan:
     refusals: list[Refusal]
     primary: Order | None
     lines: list[OrderLine]
+    # The gift lines among ``lines`` that the merged goods earn beyond the originals' gifts.
+    gifts_added: tuple[OrderLine, ...] = ()
 
 
 def merge_plan(*, order_ids: Sequence[int], orders: Mapping[int, Order]) -> MergePlan:
@@ -185,7 +190,10 @@ def merge_plan(*, order_ids: Sequence[int], orders: Mapping[int, Order]) -> Merg
     if refusals:
         return MergePlan(originals, refusals, None, [])
     lines = _copied_lines(originals)
-    return MergePlan(originals, [], _primary_build(originals, lines), lines)
+    primary = _primary_build(originals, lines)
+    # Every original's gifts are kept; the merged goods may earn more, never the same gift twice.
+    added = gift_lines_topup(order=primary, lines=lines, config=shop_config())
+    return MergePlan(originals, [], primary, lines + added, tuple(added))
 
 
 def orders_merge_preview(*, order_ids: Sequence[int]) -> MergePlan:
@@ -236,6 +244,8 @@ def orders_merge(
                 "charged_before": str(sum((o.shipping_fee for o in originals), ZERO)),
             },
             reason=reason,
+            gifts=gift_lines_data(lines),
+            gifts_added=gift_lines_data(plan.gifts_added),
         ),
         transition_event(
             order=primary,

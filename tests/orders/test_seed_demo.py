@@ -20,7 +20,7 @@ def test_seed_demo_loads_catalogue_orders_and_users_and_prints_hints():
 
     text = out.getvalue()
     assert Variant.objects.count() == len(demo.CATALOGUE) >= 30
-    assert Order.objects.count() == len(demo.ORDERS) + len(demo.PAST_ORDERS) + 2  # + confirmed, balance due
+    assert Order.objects.count() == len(demo.ORDERS) + len(demo.PAST_ORDERS) + 3  # + confirmed, balance due, gift
     assert len(demo.ORDERS) >= 20
     for username in ("agent", "warehouse", "supervisor"):
         login = RequestFactory().post("/admin/login/")  # django-axes counts logins per request
@@ -35,7 +35,7 @@ def test_seed_demo_twice_adds_nothing_and_keeps_working():
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert Order.objects.count() == len(demo.ORDERS) + len(demo.PAST_ORDERS) + 2  # + confirmed, balance due
+    assert Order.objects.count() == len(demo.ORDERS) + len(demo.PAST_ORDERS) + 3  # + confirmed, balance due, gift
 
 
 def test_demo_orders_cover_every_check_of_the_brief():

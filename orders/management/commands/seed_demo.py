@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
-from orders import demo
+from orders import demo, demo_gifts
 from orders.api.idempotency import request_hash
 from orders.api.serializers import order_input
 from orders.events import Actor
-from orders.models import CheckStatus, Order, OrderStatus, Severity, Storefront
+from orders.models import CheckStatus, GiftRule, Order, OrderStatus, Severity, Storefront, Variant
 from orders.pricing import order_shipping_quote
 from orders.roles import AGENTS, SUPERVISORS, WAREHOUSE
 from orders.services.catalog import catalog_upsert
@@ -27,6 +27,7 @@ from orders.shop_config import shop_config
 DEMO_STOREFRONT = "demo-shop"
 CONFIRMED_EXTERNAL_ID = "DEMO-CONFIRMED"
 BALANCE_DUE_EXTERNAL_ID = "DEMO-BALANCE-DUE"
+GIFT_EXTERNAL_ID = "DEMO-GIFT"
 DEMO_USERS = [("agent", AGENTS), ("warehouse", WAREHOUSE), ("supervisor", SUPERVISORS)]
 
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         logins = self._users(password)
         self._confirmed_order(storefront)
         self._balance_due_order(storefront)
+        self._gift_order(storefront)
         self._hints(base_url, key, logins)
 
     def _confirmed_order(self, storefront) -> None:
@@ -77,6 +79,15 @@ class Command(BaseCommand):
             order_check_acknowledge(order_id=order.pk, code=code, note="已与买家电话核对", actor=agent)
         order_confirm(order_id=order.pk, actor=agent)
         self.stdout.write(f"order {CONFIRMED_EXTERNAL_ID} confirmed by agent: its confirmation message was sent")
+
+    def _gift_order(self, storefront) -> None:
+        """The shop's gift rule, and an order of 3000 that gets its 靠枕 as a free line."""
+        for name, gift_sku, threshold in demo_gifts.GIFT_RULES:
+            GiftRule.objects.get_or_create(
+                name=name, defaults={"gift_variant": Variant.objects.get(sku=gift_sku), "threshold": threshold}
+            )
+        label, customer, body = demo_gifts.GIFT_DEMO_ORDER
+        self._order(storefront, GIFT_EXTERNAL_ID, label, customer, body)
 
     def _balance_due_order(self, storefront) -> None:
         """A paid order whose agent charged the SF surcharge after payment: a balance due, asked of the buyer."""

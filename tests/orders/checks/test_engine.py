@@ -45,6 +45,7 @@ PRODUCT_CODES = {
     "shipping.fee_below_rule",
     "shipping.fee_above_rule",
     "payment.balance_due",
+    "gift.added",
 }
 
 
