@@ -6,8 +6,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orders.api.fields import TextField
 from orders.api.permissions import staff_with, storefront_or_staff_with
-from orders.api.serializers import TextField
 from orders.api.views.common import OrderViewMixin, staff_actor, validated
 from orders.messaging.models import RESENDABLE_CHOICES, Message
 from orders.messaging.queue import message_resend

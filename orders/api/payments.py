@@ -8,9 +8,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orders.api.fields import DecimalStringField, MomentField, TextField
 from orders.api.output import money
 from orders.api.permissions import storefront_or_staff_with
-from orders.api.serializers import DecimalStringField, TextField
 from orders.api.views.common import OldestFirstPagination, OrderViewMixin, error_response, validated
 from orders.exceptions import NotFound
 from orders.models import PaymentRecord
@@ -31,7 +31,7 @@ class PaymentInputSerializer(serializers.Serializer):
     reference = TextField(
         max_length=PAYMENT_REFERENCE.limit, help_text="The payment provider's id; unique per order (replays)."
     )
-    paid_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    paid_at = MomentField(required=False, allow_null=True, default=None)
 
 
 class RefundInputSerializer(serializers.Serializer):

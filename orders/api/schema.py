@@ -35,7 +35,7 @@ IDEMPOTENCY_KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_KEY
 
 
 class TextFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "orders.api.serializers.TextField"
+    target_class = "orders.api.fields.TextField"
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
@@ -49,7 +49,7 @@ class TextFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class PhoneFieldExtension(TextFieldExtension):
-    target_class = "orders.api.serializers.PhoneField"
+    target_class = "orders.api.fields.PhoneField"
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)

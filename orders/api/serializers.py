@@ -1,17 +1,23 @@
 """Input validation for the REST API. Serializers check shape and format only; every rule of the
 business lives in ``orders.services`` and ``orders.checks``."""
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from orders.addresses import Address, AddressKind, InvalidPhoneNumber, phone_normalise
+from orders.addresses import Address, AddressKind
+from orders.api.fields import (
+    DateOrDateTimeField,
+    DecimalStringField,
+    MomentField,
+    PhoneField,
+    StrictBooleanField,
+    TextField,
+    money_field,
+)
 from orders.api.reuse import validate
 from orders.models import PaymentStatus
 from orders.pricing import PriceChange
@@ -19,54 +25,7 @@ from orders.services.catalog import VariantRow
 from orders.services.edits import LineChange, OrderChanges
 from orders.services.intake import CustomerInput, LineInput, OrderInput
 from orders.shop_config import shop_config
-from orders.text import CONTROL_CHARACTERS, REASON, SELLER_MEMO
-
-
-class TextField(serializers.CharField):
-    """A CharField that takes only strings (DRF would turn 0 into "0": the schema says string) and refuses
-    control characters (they break pick lists and SMS gateways)."""
-
-    default_error_messages = {"control": _("Control characters are not allowed.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        value = super().to_internal_value(data)
-        if CONTROL_CHARACTERS.search(value):
-            self.fail("control")
-        return value
-
-
-class PhoneField(TextField):
-    # DRF fills field messages with str.format: "{value}", not "%(value)s".
-    default_error_messages = {"phone": _("“{value}” is not a phone number.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not value:
-            return ""
-        try:
-            return phone_normalise(value)
-        except InvalidPhoneNumber:
-            self.fail("phone", value=value)
-
-
-class DecimalStringField(serializers.DecimalField):
-    """Money and percentages are strings ("99.00"): a JSON number (a float on the way) is refused, as the
-    served schema (``/api/v1/schema/``) says."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-def money_field(**kwargs) -> serializers.DecimalField:
-    return DecimalStringField(max_digits=10, decimal_places=2, min_value=Decimal("0"), **kwargs)
+from orders.text import REASON, SELLER_MEMO
 
 
 class AddressInputSerializer(serializers.Serializer):
@@ -109,7 +68,7 @@ class LineInputSerializer(serializers.Serializer):
 
 class SpecialRequestsSerializer(serializers.Serializer):
     courier = TextField(max_length=8, required=False, allow_blank=True, default="")
-    gift_wrap = serializers.BooleanField(required=False, default=False)
+    gift_wrap = StrictBooleanField(required=False, default=False)
     engraving = TextField(max_length=200, required=False, allow_blank=True, default="")
     card_message = TextField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -125,7 +84,7 @@ class SpecialRequestsSerializer(serializers.Serializer):
 
 class OrderCreateSerializer(serializers.Serializer):
     external_id = TextField(max_length=64)
-    placed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    placed_at = MomentField(required=False, allow_null=True, default=None)
     payment_status = serializers.ChoiceField(
         choices=[PaymentStatus.UNPAID, PaymentStatus.PAID], required=False, default=PaymentStatus.UNPAID
     )
@@ -247,27 +206,6 @@ class ReasonSerializer(serializers.Serializer):
     reason = TextField(max_length=REASON.limit)
 
 
-@extend_schema_field({"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]})
-class DateOrDateTimeField(serializers.Field):
-    """A date (``2027-02-20``: that day's start in the shop's time zone) or a date-time with its offset."""
-
-    default_error_messages = {"invalid": _("Give a date (2027-02-20) or a date-time (2027-02-20T09:00:00+08:00).")}
-
-    def to_internal_value(self, data: Any) -> date | datetime:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        try:
-            value = parse_datetime(data) or parse_date(data)
-        except ValueError:
-            value = None
-        if value is None:
-            self.fail("invalid")
-        return value
-
-    def to_representation(self, value: date | datetime) -> str:
-        return value.isoformat()
-
-
 class HoldSerializer(ReasonSerializer):
     until = DateOrDateTimeField(
         required=False,
@@ -334,7 +272,7 @@ class TrackingCorrectionSerializer(serializers.Serializer):
 
 
 class DeliverSerializer(serializers.Serializer):
-    delivered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    delivered_at = MomentField(required=False, allow_null=True, default=None)
 
 
 class PriceAdjustSerializer(serializers.Serializer):

@@ -16,7 +16,11 @@ from rest_framework import serializers
 
 from orders import exceptions
 from orders.api import messages as message_api
+from orders.api import payments as payment_api
 from orders.api import serializers as api_serializers
+from orders.api.views import cases as case_api
+from orders.api.views import notes as note_api
+from orders.api.views import tracking as tracking_api
 from orders.api.views.common import OrderFilter
 
 PLACEHOLDERS = re.compile(r"%\((\w+)\)[sd]")
@@ -24,7 +28,7 @@ PLACEHOLDERS = re.compile(r"%\((\w+)\)[sd]")
 
 def _input_serializers() -> list[type[serializers.Serializer]]:
     found = []
-    for module in (api_serializers, message_api):
+    for module in (api_serializers, message_api, payment_api, case_api, note_api, tracking_api):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, serializers.Serializer) and cls.__module__ == module.__name__:
                 found.append(cls)

@@ -2,16 +2,19 @@
 assign, note and resolve (``API.md`` 1.1, "After-sale cases")."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound as PageNotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from orders.api.fields import DecimalStringField, StrictBooleanField, TextField
 from orders.api.permissions import staff_with, storefront_or_staff_with
-from orders.api.serializers import DecimalStringField, TextField
 from orders.api.views.common import DenyAll, error_response, page_size_asked, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.models import Case, CaseKind, CaseNote, CaseOutcome, CaseStatus
@@ -50,7 +53,7 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
 class CaseOpenSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     description = TextField(max_length=CASE_DESCRIPTION.limit, required=False, allow_blank=True, default="")
-    urgent = serializers.BooleanField(required=False, default=False, help_text="Moves the case up one step.")
+    urgent = StrictBooleanField(required=False, default=False, help_text="Moves the case up one step.")
 
 
 class CaseRefundSerializer(serializers.Serializer):
@@ -125,6 +128,13 @@ class CasePagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         return page_size_asked(request, self)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page past the end or not a number is a 400 on ``page`` (like a list's bad cursor), not a 404."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except PageNotFound:
+            raise ValidationError({"page": [_("No such page: start from page 1.")]}) from None
 
 
 class CaseFilter(filters.FilterSet):

@@ -4,9 +4,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from orders.api.fields import TextField
 from orders.api.output import OrderDetailSerializer
 from orders.api.permissions import staff_with
-from orders.api.serializers import TextField
 from orders.api.views.common import IF_MATCH, error_response, validated
 from orders.checks.notes import NOTE_SOURCES
 from orders.notes import KINDS

@@ -4,9 +4,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
+from orders.api.fields import MomentField, TextField
 from orders.api.output import OrderDetailSerializer
 from orders.api.permissions import storefront_or_staff_with
-from orders.api.serializers import TextField
 from orders.api.views.common import error_response, validated
 from orders.models import TrackingStatus
 from orders.services.tracking import tracking_event_record
@@ -14,7 +14,7 @@ from orders.services.tracking import tracking_event_record
 
 class TrackingEventSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TrackingStatus.choices)
-    at = serializers.DateTimeField()
+    at = MomentField()
     location = TextField(max_length=200, required=False, allow_blank=True, default="")
     description = TextField(max_length=500, required=False, allow_blank=True, default="")
 
