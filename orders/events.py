@@ -338,3 +338,20 @@ def case_noted_event(*, case: Case, actor: Actor, note: str) -> OrderEvent:
 def case_resolved_event(*, case: Case, actor: Actor, note: str) -> OrderEvent:
     data = {"case": case.pk, "kind": str(case.kind), "outcome": str(case.outcome), "note": note}
     return _event(case.order_id, OrderEventType.CASE_RESOLVED, actor, data)
+
+
+def resent_event(*, case: Case, replacement: Order, actor: Actor) -> OrderEvent:
+    """On the original order: its goods go out again as ``replacement`` (the parcel was lost or damaged)."""
+    data = {"case": case.pk, "replacement": replacement.pk, "replacement_external_id": replacement.external_id}
+    return _event(case.order_id, OrderEventType.RESENT, actor, data)
+
+
+def replacement_created_event(*, case: Case, replacement: Order, original: Order, actor: Actor) -> OrderEvent:
+    """On the replacement order: which order and case it replaces, and the goods it carries again."""
+    data = {"case": case.pk, "original": original.pk, "original_external_id": original.external_id}
+    return _event(replacement, OrderEventType.REPLACEMENT_CREATED, actor, data)
+
+
+def return_accepted_event(*, case: Case, actor: Actor, lines: list[dict]) -> OrderEvent:
+    """The buyer may send these lines back: each with the policy that allows it."""
+    return _event(case.order_id, OrderEventType.RETURN_ACCEPTED, actor, {"case": case.pk, "lines": lines})

@@ -172,6 +172,20 @@ class CaseResolved(DomainError):
     default_message = _("The case is resolved already.")
 
 
+class OrderNotShipped(DomainError):
+    code = "order_not_shipped"
+    status = 409
+    default_message = _("The order has not shipped: a resend or a return needs a shipped or delivered order.")
+
+
+class ReturnNotAllowed(DomainError):
+    code = "return_not_allowed"
+    status = 409
+    default_message = _(
+        "No line of the order may be returned: the return window has closed or the goods are not returnable."
+    )
+
+
 class CaseRefundMissing(DomainError):
     code = "case_refund_missing"
     status = 409

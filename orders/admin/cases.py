@@ -197,7 +197,11 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def _case_or_404(self, object_id: str) -> Case:
         if not str(object_id).isdigit():
             raise Http404
-        case = cases_queue(Case.objects.filter(pk=int(object_id))).select_related("order", "assigned_to").first()
+        case = (
+            cases_queue(Case.objects.filter(pk=int(object_id)))
+            .select_related("order", "assigned_to", "replacement")
+            .first()
+        )
         if case is None:
             raise Http404
         return case

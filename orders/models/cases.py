@@ -181,6 +181,15 @@ class Case(models.Model):
     # Who opened it when not a staff user: "storefront:<name>".
     created_by_label = models.CharField(_("opened by (label)"), max_length=100, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Resolved as ``resent``: the order the warehouse packs again (same goods, nothing to pay).
+    replacement = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("replacement order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("resolved by"),

@@ -44,6 +44,9 @@ class OrderEventType(models.TextChoices):
     CASE_ASSIGNED = "case_assigned", _("After-sale case assigned")
     CASE_NOTED = "case_noted", _("After-sale case note")
     CASE_RESOLVED = "case_resolved", _("After-sale case resolved")
+    RESENT = "resent", _("Replacement sent")
+    REPLACEMENT_CREATED = "replacement_created", _("Replacement for a lost parcel")
+    RETURN_ACCEPTED = "return_accepted", _("Return accepted")
 
 
 class OrderEvent(models.Model):

@@ -49,12 +49,15 @@ from orders.models.cases import (
     CASE_FLAGGED_KINDS,
     CASE_WORKING_STATUS_CHOICES,
 )
+from orders.services.aftersale import order_resend, return_accept
 from orders.services.payments import refund_record
 from orders.services.pricing import order_after_sale_reduce
 from orders.text import CASE_DESCRIPTION, CASE_NOTE, FLAG_NOTE
 
 CASE_PERMISSION = "orders.change_case"
 REFUND_PERMISSION = "orders.record_refund"
+# Outcomes that may carry money back: a refund, or an accepted return refunded with it.
+REFUND_OUTCOMES = frozenset({CaseOutcome.REFUNDED, CaseOutcome.RETURNED})
 
 
 def case_flag_cause(case: Case) -> str:
@@ -193,20 +196,26 @@ def _refund(case: Case, refund: CaseRefund | None, note: str, actor: Actor) -> N
 @transaction.atomic
 def case_resolve(*, case_id: int, outcome: str, note: str, actor: Actor, refund: CaseRefund | None = None) -> Case:
     """Close the case with its outcome; the purple flag it raised clears. ``refunded`` records ``refund``
-    through the payments service (the buyer gets ``refund_issued``) or finds one on the order."""
+    through the payments service (the buyer gets ``refund_issued``) or finds one on the order; ``resent``
+    creates the replacement order (``order_resend``); ``returned`` accepts the return of the lines their
+    policies allow (``return_accept``) and records ``refund`` when one comes with it."""
     if outcome not in CaseOutcome.values:
         raise InvalidInput(fields={"outcome": [_("Unknown outcome; use one of: %s.") % ", ".join(CaseOutcome.values)]})
-    if refund is not None and outcome != CaseOutcome.REFUNDED:
-        raise InvalidInput(fields={"refund": [_("Only a case resolved as refunded records a refund.")]})
+    if refund is not None and outcome not in REFUND_OUTCOMES:
+        raise InvalidInput(fields={"refund": [_("Only a case resolved as refunded or returned records a refund.")]})
     text = CASE_NOTE.optional(note)
     case = _open_case(case_id)
-    if outcome == CaseOutcome.REFUNDED:
+    if outcome == CaseOutcome.RESENT:
+        order_resend(case=case, actor=actor)
+    elif outcome == CaseOutcome.RETURNED:
+        return_accept(case=case, actor=actor)
+    if outcome == CaseOutcome.REFUNDED or (outcome == CaseOutcome.RETURNED and refund is not None):
         _refund(case, refund, text, actor)
     case.status = CaseStatus.RESOLVED
     case.outcome = outcome
     case.resolved_at = timezone.now()
     case.resolved_by = actor.user
-    case.save(update_fields=["status", "outcome", "resolved_at", "resolved_by"])
+    case.save(update_fields=["status", "outcome", "resolved_at", "resolved_by", "replacement"])
     _note(case, CaseNoteKind.RESOLVED, text, actor)
     events_record(case_resolved_event(case=case, actor=actor, note=text))
     if case.kind in CASE_FLAGGED_KINDS:

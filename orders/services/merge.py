@@ -103,7 +103,7 @@ def _primary_build(originals: list[Order], lines: list[OrderLine]) -> Order:
     return primary
 
 
-def _copied_lines(originals: list[Order]) -> list[OrderLine]:
+def order_lines_copy(originals: list[Order]) -> list[OrderLine]:
     """The originals' lines in order (by order id, then position), renumbered, prices and edits kept."""
     rank = {order.pk: index for index, order in enumerate(originals)}
     source = sorted(
@@ -189,7 +189,7 @@ def merge_plan(*, order_ids: Sequence[int], orders: Mapping[int, Order]) -> Merg
         refusals.extend(order_refusals(originals))
     if refusals:
         return MergePlan(originals, refusals, None, [])
-    lines = _copied_lines(originals)
+    lines = order_lines_copy(originals)
     primary = _primary_build(originals, lines)
     # Every original's gifts are kept; the merged goods may earn more, never the same gift twice.
     added = gift_lines_topup(order=primary, lines=lines, config=shop_config())

@@ -74,11 +74,11 @@ def test_an_agent_assigns_the_case_to_herself_notes_and_resolves_it(agent_client
 
     assigned = agent_client.post(f"{actions}assign/")
     noted = agent_client.post(f"{actions}note/", {"note": "已致歉，等买家回复", "status": "waiting_buyer"})
-    resolved = agent_client.post(f"{actions}resolve/", {"outcome": "resent", "note": "已补发"})
+    resolved = agent_client.post(f"{actions}resolve/", {"outcome": "explained", "note": "已解释"})
 
     assert [r.status_code for r in (assigned, noted, resolved)] == [302, 302, 302]
     case.refresh_from_db()
-    assert (case.assigned_to, case.status, case.outcome, case.resolved_by) == (agent, "resolved", "resent", agent)
+    assert (case.assigned_to, case.status, case.outcome, case.resolved_by) == (agent, "resolved", "explained", agent)
     assert list(case.notes.values_list("kind", flat=True)) == ["opened", "assigned", "note", "resolved"]
     page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
     assert 'id="resolve-form"' not in page  # nothing more to do on a resolved case
@@ -195,4 +195,30 @@ def test_an_agent_sees_no_refund_fields_and_refunded_needs_a_refund(agent_client
 
     assert 'id="case-refund"' not in page
     assert refused.status_code == 200 and "No refund is recorded" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "open"
+
+
+def test_an_agent_resends_a_lost_parcel_and_the_case_page_links_the_replacement(
+    agent_client, api, agent_api, warehouse_api, catalogue
+):
+    order = create_confirmed_order(api, agent_api)
+    assert act(warehouse_api, order, "ship", {"courier": "ZTO", "tracking_number": "753456789012"}).status_code == 200
+    case = opened(order, "logistics", description="快递丢件")
+
+    response = agent_client.post(f"{QUEUE}{case.pk}/act/resolve/", {"outcome": "resent", "note": "已补发"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
+    assert 'id="case-replacement"' in page and f"{order['external_id']}-R1" in page
+    assert case.replacement.status == "confirmed"
+
+
+def test_resending_an_order_that_has_not_shipped_says_why(agent_client, order):
+    case = opened(order, "logistics")
+
+    response = agent_client.post(f"{QUEUE}{case.pk}/act/resolve/", {"outcome": "resent"})
+
+    assert response.status_code == 200
+    assert "has not shipped" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "open"

@@ -251,6 +251,21 @@ def case_resolve(c: Clients) -> Call:
     return Call(c.agent, "post", f"/api/v1/cases/{response.json()['id']}/resolve/", body)
 
 
+def _shipped_case(c: Clients, outcome: str) -> Call:
+    order = _shipped(c)
+    response = c.storefront.post(_url(order, "cases"), {"kind": "logistics"}, format="json")
+    assert response.status_code == 201, response.content
+    return Call(c.agent, "post", f"/api/v1/cases/{response.json()['id']}/resolve/", {"outcome": outcome})
+
+
+def case_resend(c: Clients) -> Call:
+    return _shipped_case(c, "resent")
+
+
+def case_return(c: Clients) -> Call:
+    return _shipped_case(c, "returned")
+
+
 # Each builds its order(s) over REST and returns the request to measure.
 ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "create": create,
@@ -285,6 +300,8 @@ ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "case_assign": case_assign,
     "case_note": case_note,
     "case_resolve": case_resolve,
+    "case_resend": case_resend,
+    "case_return": case_return,
 }
 
 # Per request: the token and the staff user's permissions (3 queries; a storefront's token is cached), the scope
@@ -328,6 +345,8 @@ EXPECTED = {
     "case_assign": 11,
     "case_note": 11,
     "case_resolve": 14,  # a dispute's purple flag cleared, with its event
+    "case_resend": 20,  # + the lock, the lines, the next -R number, the order, its lines, its event, its flag (3)
+    "case_return": 15,  # + the lock, the return policies, the lines with their products, the return_accepted event
 }
 
 

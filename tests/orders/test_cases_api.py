@@ -119,14 +119,14 @@ def test_an_agent_assigns_notes_and_resolves(agent_api, staff_api, order):
     mine = case_post(agent_api, case["id"], "assign")
     theirs = case_post(agent_api, case["id"], "assign", {"assigned_to": colleague.user.pk})
     waiting = case_post(colleague, case["id"], "note", {"note": "已致歉，等买家发照片", "status": "waiting_buyer"})
-    resolved = case_post(colleague, case["id"], "resolve", {"outcome": "resent", "note": "已补发"})
+    resolved = case_post(colleague, case["id"], "resolve", {"outcome": "explained", "note": "已解释"})
 
     assert mine.json()["assigned_to"] == agent_api.user.username
     assert mine.json()["status"] == "in_progress"
     assert theirs.json()["assigned_to"] == colleague.user.username
     assert waiting.json()["status"] == "waiting_buyer"
     body = resolved.json()
-    assert (body["status"], body["outcome"], body["overdue"]) == ("resolved", "resent", False)
+    assert (body["status"], body["outcome"], body["overdue"]) == ("resolved", "explained", False)
     assert [note["kind"] for note in body["notes"]] == ["opened", "assigned", "assigned", "note", "resolved"]
     types = OrderEvent.objects.filter(order_id=order["id"], type__startswith="case_").values_list("type", flat=True)
     assert list(types) == ["case_opened", "case_assigned", "case_assigned", "case_noted", "case_resolved"]

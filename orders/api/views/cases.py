@@ -44,6 +44,15 @@ class CaseOutputSerializer(serializers.Serializer):
     outcome = serializers.CharField(help_text="Empty until resolved.")
     created_at = serializers.DateTimeField()
     resolved_at = serializers.DateTimeField(allow_null=True)
+    replacement = serializers.IntegerField(
+        source="replacement_id", allow_null=True, help_text="Resolved as `resent`: the replacement order's id."
+    )
+    replacement_external_id = serializers.CharField(
+        source="replacement.external_id",
+        allow_null=True,
+        default=None,
+        help_text="Resolved as `resent`: the replacement order's external id (`<external_id>-R1`…).",
+    )
 
 
 class CaseDetailOutputSerializer(CaseOutputSerializer):
@@ -63,13 +72,17 @@ class CaseRefundSerializer(serializers.Serializer):
 
 
 class CaseResolveSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=CaseOutcome.choices)
+    outcome = serializers.ChoiceField(
+        choices=CaseOutcome.choices,
+        help_text="`resent`: a replacement order (same goods at 0.00, paid, confirmed) for a shipped order; "
+        "`returned`: accepts the return of the lines their return policies still allow.",
+    )
     note = TextField(max_length=CASE_NOTE.limit, required=False, allow_blank=True, default="")
     refund = CaseRefundSerializer(
         required=False,
-        help_text="With `refunded`: the money returned, recorded on the order as POST …/refunds/ does (who may "
-        "record refunds only; at most the order's `refund_due`). Left out, `refunded` needs a refund recorded "
-        "on the order before.",
+        help_text="With `refunded` (or `returned`): the money returned, recorded on the order as POST …/refunds/ "
+        "does (who may record refunds only; at most the order's `refund_due`). Left out, `refunded` needs a "
+        "refund recorded on the order before.",
     )
 
 
@@ -88,7 +101,7 @@ def case_detail_response(case_id: int, status_code: int = status.HTTP_200_OK) ->
     """The case with its timeline, from one load after the service (notes prefetched)."""
     case = (
         cases_queue(Case.objects.filter(pk=case_id))
-        .select_related("assigned_to")
+        .select_related("assigned_to", "replacement")
         .prefetch_related(Prefetch("notes", CaseNote.objects.select_related("author")))
         .first()
     )
@@ -172,7 +185,9 @@ RESOLVE_ERRORS = {
     403: error_response("Only agents and supervisors resolve cases; a refund with it: who may record refunds."),
     409: error_response(
         "`case_resolved`: resolved already; `case_refund_missing`: `refunded` with no refund given or recorded; "
-        "`refund_exceeds_due`, `payment_reference_conflict`, `payment_refused`: the refund's own refusals."
+        "`refund_exceeds_due`, `payment_reference_conflict`, `payment_refused`: the refund's own refusals; "
+        "`order_not_shipped`: `resent` or `returned` on an order that has not shipped; `return_not_allowed`: "
+        "`returned` when no line may be returned (window closed, not returnable; `data.lines` says why)."
     ),
 }
 
@@ -197,7 +212,7 @@ class CaseViewSet(GenericViewSet):
         return [self.action_permissions.get(self.action, DenyAll)()]
 
     def get_queryset(self) -> QuerySet[Case]:
-        return cases_queue().select_related("assigned_to")
+        return cases_queue().select_related("assigned_to", "replacement")
 
     @extend_schema(responses=CaseOutputSerializer(many=True), summary="The after-sale queue, most urgent first")
     def list(self, request):
