@@ -352,6 +352,7 @@ def replacement_created_event(*, case: Case, replacement: Order, original: Order
     return _event(replacement, OrderEventType.REPLACEMENT_CREATED, actor, data)
 
 
-def return_accepted_event(*, case: Case, actor: Actor, lines: list[dict]) -> OrderEvent:
-    """The buyer may send these lines back: each with the policy that allows it."""
-    return _event(case.order_id, OrderEventType.RETURN_ACCEPTED, actor, {"case": case.pk, "lines": lines})
+def return_accepted_event(*, case: Case, actor: Actor, lines: list[dict], refused: list[dict]) -> OrderEvent:
+    """The buyer may send ``lines`` back, each with the policy that allows it; ``refused`` says why not the rest."""
+    data = {"case": case.pk, "lines": lines, "refused": refused}
+    return _event(case.order_id, OrderEventType.RETURN_ACCEPTED, actor, data)

@@ -34,17 +34,24 @@ from orders.text import FLAG_NOTE
 
 
 def replacement_external_id(original: Order) -> str:
-    """``<external_id>-R<n>``: the next free number of the original's replacements in its storefront."""
-    prefix = f"{original.external_id}-R"
+    """``<external_id>-R<n>``: the next number free in the original's storefront (the original's id cut
+    short when the whole would not fit the field)."""
+    limit = Order._meta.get_field("external_id").max_length
+    stem = original.external_id[: limit - 6]  # room for "-R9999"
+
+    def candidate(number: int) -> str:
+        suffix = f"-R{number}"
+        return original.external_id[: limit - len(suffix)] + suffix
+
     taken = set(
-        Order.objects.filter(storefront_id=original.storefront_id, external_id__startswith=prefix).values_list(
+        Order.objects.filter(storefront_id=original.storefront_id, external_id__startswith=stem).values_list(
             "external_id", flat=True
         )
     )
     number = 1
-    while f"{prefix}{number}" in taken:
+    while candidate(number) in taken:
         number += 1
-    return f"{prefix}{number}"
+    return candidate(number)
 
 
 def order_resend(*, case: Case, actor: Actor) -> Order:
@@ -128,5 +135,5 @@ def return_accept(*, case: Case, actor: Actor) -> list[dict]:
             accepted.append(entry)
     if not accepted:
         raise ReturnNotAllowed(data={"lines": refused})
-    events_record(return_accepted_event(case=case, actor=actor, lines=accepted))
+    events_record(return_accepted_event(case=case, actor=actor, lines=accepted, refused=refused))
     return accepted

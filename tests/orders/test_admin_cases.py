@@ -212,6 +212,11 @@ def test_an_agent_resends_a_lost_parcel_and_the_case_page_links_the_replacement(
     page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
     assert 'id="case-replacement"' in page and f"{order['external_id']}-R1" in page
     assert case.replacement.status == "confirmed"
+    # Each order's history names the other.
+    original_page = agent_client.get(f"/admin/orders/order/{order['id']}/change/").content.decode()
+    replacement_page = agent_client.get(f"/admin/orders/order/{case.replacement_id}/change/").content.decode()
+    assert "Replacement sent" in original_page and f"{order['external_id']}-R1" in original_page
+    assert "Replacement for a lost parcel" in replacement_page
 
 
 def test_resending_an_order_that_has_not_shipped_says_why(agent_client, order):

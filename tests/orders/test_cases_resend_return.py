@@ -165,3 +165,46 @@ def test_a_refund_with_an_outcome_other_than_refunded_or_returned_is_invalid(
 
     assert (response.status_code, list(response.json()["fields"])) == (400, ["refund"])
     assert Order.objects.count() == 1
+
+
+def test_a_long_external_id_is_cut_to_fit_its_replacement_number(api, agent_api, warehouse_api, catalogue):
+    order = _shipped(api, agent_api, warehouse_api, deliver=False, external_id="X" * 64)
+    case = open_case(api, order, "logistics").json()
+
+    body = case_post(agent_api, case["id"], "resolve", {"outcome": "resent"}).json()
+
+    assert body["replacement_external_id"] == "X" * 61 + "-R1"
+
+
+def test_an_agent_without_the_refund_right_cannot_accept_a_return_with_a_refund(
+    api, agent_api, warehouse_api, catalogue
+):
+    order = _shipped(api, agent_api, warehouse_api)
+    case = open_case(api, order, "return").json()
+    body = {"outcome": "returned", "refund": {"amount": "99.00", "reference": "RF-RET-2"}}
+
+    response = case_post(agent_api, case["id"], "resolve", body)
+
+    assert response.status_code == 403
+    assert Case.objects.get(pk=case["id"]).status == "open"
+    assert not OrderEvent.objects.filter(order_id=order["id"], type="return_accepted").exists()
+    assert not PaymentRecord.objects.filter(order_id=order["id"]).exists()
+
+
+def test_only_the_lines_the_policies_allow_are_accepted(api, agent_api, warehouse_api, catalogue):
+    lines = [
+        {"sku": "RING-SILVER-12", "quantity": 1, "unit_price": "199.00"},
+        {"sku": "TEE-RED-M", "size": "M", "colour": "红色", "quantity": 2, "unit_price": "99.00"},
+    ]
+    order = _shipped(api, agent_api, warehouse_api, lines=lines, special_requests={"engraving": "LOVE"})
+    case = open_case(api, order, "return").json()
+
+    assert case_post(agent_api, case["id"], "resolve", {"outcome": "returned"}).status_code == 200
+
+    event = OrderEvent.objects.get(order_id=order["id"], type="return_accepted")
+    assert [(line["sku"], line["quantity"], line["policy"]) for line in event.data["lines"]] == [
+        ("TEE-RED-M", 2, "apparel-7d")
+    ]
+    assert [(line["sku"], line["policy"], line["why"]) for line in event.data["refused"]] == [
+        ("RING-SILVER-12", "custom-none", "not_returnable")
+    ]
