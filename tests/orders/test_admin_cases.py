@@ -232,7 +232,8 @@ def test_resending_an_order_that_has_not_shipped_says_why(agent_client, order):
 def test_the_case_page_shows_the_parcels_tracking_news(agent_client, api, agent_api, warehouse_api, catalogue):
     order = create_confirmed_order(api, agent_api)
     assert act(warehouse_api, order, "ship", {"courier": "ZTO", "tracking_number": "753456789012"}).status_code == 200
-    news = {"status": "exception", "at": timezone.now().isoformat(), "location": "上海转运中心", "description": "包裹破损"}
+    news = {"status": "exception", "at": timezone.now().isoformat(), "location": "上海转运中心"}
+    news["description"] = "包裹破损"
     assert act(warehouse_api, order, "tracking-events", news).status_code == 201
     case = opened(order, "logistics", description="快递显示异常")
 
