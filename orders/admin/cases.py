@@ -21,11 +21,11 @@ from orders.models import Case, CaseDueTime, CaseReplyTemplate, CaseRule, CaseSt
 from orders.models.cases import CASE_WORKING_STATUS_CHOICES, CaseKind, CaseOutcome
 from orders.services.cases import (
     CASE_PERMISSION,
-    REFUND_PERMISSION,
     CaseRefund,
     case_assign,
     case_note_add,
     case_open,
+    case_refund_limit,
     case_resolve,
     cases_queue,
 )
@@ -215,6 +215,7 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         order = case.order
         can_work = request.user.has_perm(CASE_PERMISSION) and case.is_open
         # The shop's Chinese first, then English; the kind's own replies and those for every kind.
+        refund_limit = case_refund_limit(case=case, actor=Actor(user=request.user))
         templates = CaseReplyTemplate.objects.filter(Q(kind=case.kind) | Q(kind="")).order_by("-language", "position")
         context = {
             **self.admin_site.each_context(request),
@@ -227,7 +228,8 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "other_cases": cases_queue(order.cases.exclude(pk=case.pk)),
             "reply_templates": templates,
             "can_work": can_work,
-            "can_refund": request.user.has_perm(REFUND_PERMISSION),
+            "can_refund": refund_limit is None or refund_limit > 0,
+            "refund_limit": refund_limit,
             "note_form": (forms_ or {}).get("note") or CaseNoteForm(),
             "resolve_form": (forms_ or {}).get("resolve") or CaseResolveForm(),
         }

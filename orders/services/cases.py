@@ -40,6 +40,7 @@ from orders.models import (
     CaseRule,
     CaseStatus,
     Order,
+    OrderLine,
     PaymentKind,
     PaymentRecord,
 )
@@ -51,7 +52,7 @@ from orders.models.cases import (
 )
 from orders.services.aftersale import order_resend, return_accept
 from orders.services.payments import refund_record
-from orders.services.pricing import order_after_sale_reduce
+from orders.services.pricing import discount_allowance_for, order_after_sale_reduce
 from orders.text import CASE_DESCRIPTION, CASE_NOTE, FLAG_NOTE
 
 CASE_PERMISSION = "orders.change_case"
@@ -174,6 +175,18 @@ class CaseRefund:
     reason: str = ""
 
 
+def case_refund_limit(*, case: Case, actor: Actor) -> Decimal | None:
+    """The most ``actor`` may refund when resolving ``case``: no limit for who may record refunds
+    (supervisors), an agent's discount allowance on the order's goods for who works cases (10% or 50.00 by
+    default, the limit of the agent's price edits), nothing for anybody else."""
+    if actor.user is not None and actor.user.has_perm(REFUND_PERMISSION):
+        return None
+    if actor.user is None or not actor.user.has_perm(CASE_PERMISSION):
+        return Decimal("0.00")
+    lines = list(OrderLine.objects.filter(order_id=case.order_id))
+    return discount_allowance_for(actor=actor, lines=lines)
+
+
 def _refund(case: Case, refund: CaseRefund | None, note: str, actor: Actor) -> None:
     """A case resolved as ``refunded`` returns money on the order (PRODUCT.md: a refund on the order, never a
     number typed elsewhere): the refund given with it, recorded now (who may record refunds only), or one
@@ -182,8 +195,11 @@ def _refund(case: Case, refund: CaseRefund | None, note: str, actor: Actor) -> N
         if not PaymentRecord.objects.filter(order_id=case.order_id, kind=PaymentKind.REFUND).exists():
             raise CaseRefundMissing()
         return
-    if actor.user is None or not actor.user.has_perm(REFUND_PERMISSION):
-        raise PermissionDeniedError(_("Only staff who may record refunds resolve a case with one."))
+    limit = case_refund_limit(case=case, actor=actor)
+    if limit is not None and refund.amount > limit:
+        raise PermissionDeniedError(
+            _("Your role may refund at most %(limit)s on this order: a supervisor records more.") % {"limit": limit}
+        )
     with translation.override(settings.LANGUAGE_CODE):  # the order's history is in the shop's language
         reason = refund.reason or note or _("After-sale case #%(case)s") % {"case": case.pk}
     order = Order.objects.only("status", "refund_due").get(pk=case.order_id)

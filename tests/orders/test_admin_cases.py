@@ -187,13 +187,13 @@ def test_a_supervisor_resolves_a_refund_case_by_recording_the_refund(supervisor_
     assert Message.objects.filter(order_id=order["id"], kind="refund_issued").exists()
 
 
-def test_an_agent_sees_no_refund_fields_and_refunded_needs_a_refund(agent_client, order):
+def test_an_agent_sees_her_refund_limit_and_refunded_needs_a_refund(agent_client, order):
     case = opened(order, "refund")
     page = agent_client.get(f"{QUEUE}{case.pk}/change/").content.decode()
 
     refused = agent_client.post(f"{QUEUE}{case.pk}/act/resolve/", {"outcome": "refunded"})
 
-    assert 'id="case-refund"' not in page
+    assert 'id="case-refund"' in page and "your role refunds at most 9.90" in page  # 10% of 99.00
     assert refused.status_code == 200 and "No refund is recorded" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == "open"
 
