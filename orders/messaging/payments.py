@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from orders.events import Actor
 from orders.messaging.models import Message, MessageKind, MessageTemplate
-from orders.messaging.queue import message_create
-from orders.messaging.rendering import Rendered, message_language, money_text, template_render
+from orders.messaging.queue import message_queue_now
+from orders.messaging.rendering import Rendered, money_text, template_render
 from orders.models import ACTIVE_STATUSES, Order, PaymentRecord, PaymentStatus
 from orders.services.locking import order_lock
 from orders.shop_config import shop_config
@@ -58,29 +58,17 @@ def payment_reminder_render(*, order: Order, language: str) -> Rendered:
     return template_render(MessageTemplate.PAYMENT_REMINDER, language, _money_context(order, language))
 
 
-def _queue(order: Order, kind: MessageKind, render, actor: Actor) -> tuple[Message, bool]:
-    language = message_language(order.customer.language)
-    return message_create(
-        order=order,
-        kind=kind,
-        template=MessageTemplate(kind.value),
-        language=language,
-        render=partial(render, order=order, language=language),
-        due_at=timezone.now(),
-        actor=actor,
-    )
-
-
 def balance_due_message_queue(*, order: Order, amount: Decimal, reason: str, actor: Actor) -> Message:
     """Ask the buyer to pay ``amount`` more (the order's whole balance is in the text too). Called in
     the transaction of the edit that raised the balance: a rolled-back edit sends nothing."""
     render = partial(balance_due_render, amount=amount, reason=reason)
-    return _queue(order, MessageKind.BALANCE_DUE, render, actor)[0]
+    return message_queue_now(order=order, kind=MessageKind.BALANCE_DUE, content=render, actor=actor)[0]
 
 
 def refund_issued_message_queue(*, order: Order, record: PaymentRecord, actor: Actor) -> Message:
     """Tell the buyer a refund was recorded: the amount, the reason, the reference."""
-    return _queue(order, MessageKind.REFUND_ISSUED, partial(refund_issued_render, record=record), actor)[0]
+    render = partial(refund_issued_render, record=record)
+    return message_queue_now(order=order, kind=MessageKind.REFUND_ISSUED, content=render, actor=actor)[0]
 
 
 def _reminder_candidates(cutoff: datetime):
@@ -109,6 +97,7 @@ def payment_reminders_queue_due(*, now: datetime | None = None, limit: int = 200
             order = order_lock(order_id=order_id)
             if order.payment_status != PaymentStatus.UNPAID or order.status not in ACTIVE_STATUSES:
                 continue
-            _message, created = _queue(order, MessageKind.PAYMENT_REMINDER, payment_reminder_render, Actor.system())
+            kind = MessageKind.PAYMENT_REMINDER
+            _message, created = message_queue_now(order=order, kind=kind, content=payment_reminder_render)
             queued += created
     return queued

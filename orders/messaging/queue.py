@@ -30,7 +30,14 @@ from orders.events import Actor, events_record, message_failed_event, message_qu
 from orders.exceptions import InvalidInput, MessageRefused, NotFound
 from orders.messaging.channels import message_route
 from orders.messaging.links import buyer_link_issue, buyer_link_url
-from orders.messaging.models import RESENDABLE_TEMPLATES, Message, MessageKind, MessageStatus, MessageTemplate
+from orders.messaging.models import (
+    REPEATABLE_KINDS,
+    RESENDABLE_TEMPLATES,
+    Message,
+    MessageKind,
+    MessageStatus,
+    MessageTemplate,
+)
 from orders.messaging.policies import LinePolicy, order_lines_with_policies, reminder_due_at
 from orders.messaging.rendering import (
     Rendered,
@@ -125,26 +132,35 @@ def _confirmation_content(order: Order, language: str) -> Rendered:
     )
 
 
+def message_queue_now(
+    *, order: Order, kind: MessageKind, content: Callable[..., Rendered], actor: Actor | None = None
+) -> tuple[Message, bool]:
+    """A message of ``kind`` (its own template) due now, sent after the transaction commits; returns
+    ``(message, created)``. A kind sent once per order returns the row it already has: sending it again
+    is an agent's deliberate resend. ``content(order=…, language=…)`` renders it in the buyer's language."""
+    if kind not in REPEATABLE_KINDS:
+        existing = Message.objects.filter(order=order, kind=kind).first()
+        if existing is not None:
+            return existing, False
+    language = message_language(order.customer.language)
+    return message_create(
+        order=order,
+        kind=kind,
+        template=MessageTemplate(kind.value),
+        language=language,
+        render=partial(content, order=order, language=language),
+        due_at=timezone.now(),
+        actor=actor or Actor.system(),
+    )
+
+
 @transaction.atomic
 def confirmation_message_queue(*, order: Order, actor: Actor | None = None) -> Message:
     """The confirmation summary for a just-confirmed order, sent after the transaction commits.
 
     Called by ``order_confirm`` and ``order_auto_confirm`` inside their transaction. Confirming the
     same order again (after a change) sends nothing new: an agent resends deliberately."""
-    existing = Message.objects.filter(order=order, kind=MessageKind.CONFIRMATION).first()
-    if existing is not None:
-        return existing
-    language = message_language(order.customer.language)
-    message, _created = message_create(
-        order=order,
-        kind=MessageKind.CONFIRMATION,
-        template=MessageTemplate.CONFIRMATION,
-        language=language,
-        render=partial(_confirmation_content, order, language),
-        due_at=timezone.now(),
-        actor=actor or Actor.system(),
-    )
-    return message
+    return message_queue_now(order=order, kind=MessageKind.CONFIRMATION, content=_confirmation_content, actor=actor)[0]
 
 
 def _shipped_content(order: Order, language: str) -> Rendered:
@@ -157,20 +173,7 @@ def shipped_message_queue(*, order: Order, actor: Actor | None = None) -> Messag
 
     Called by ``order_ship`` inside its transaction; one per order (the unique constraint), so a
     tracking number corrected later is told by an agent's resend, never by a second ``shipped``."""
-    existing = Message.objects.filter(order=order, kind=MessageKind.SHIPPED).first()
-    if existing is not None:
-        return existing
-    language = message_language(order.customer.language)
-    message, _created = message_create(
-        order=order,
-        kind=MessageKind.SHIPPED,
-        template=MessageTemplate.SHIPPED,
-        language=language,
-        render=partial(_shipped_content, order, language),
-        due_at=timezone.now(),
-        actor=actor or Actor.system(),
-    )
-    return message
+    return message_queue_now(order=order, kind=MessageKind.SHIPPED, content=_shipped_content, actor=actor)[0]
 
 
 def _reminder_content(order: Order, language: str, policies: list[LinePolicy]) -> Rendered:
