@@ -1,7 +1,7 @@
 """The outbox's periodic work: the drain of due reminders and the sweep of lost sends.
 
 Run every minute by the beat (``orders.tasks.messaging``), or once by hand with ``manage.py
-send_due_messages`` (the demo, which has no beat). Sends through ``orders.messaging.send`` and
+run_periodic`` (the demo, which has no beat). Sends through ``orders.messaging.send`` and
 re-publishes through ``orders.messaging.queue``; only those two entry points call it.
 
 * **Reminders are rows, drained when due.** ``return_reminders_send_due`` claims and sends the

@@ -8,12 +8,24 @@ harmless: each job is safe to run twice.
 from collections.abc import Callable
 from datetime import datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
-from orders.management.clock import moment
 from orders.messaging.payments import payment_reminders_queue_due
 from orders.messaging.periodic import messages_sweep, return_reminders_send_due
 from orders.services.workflow import holds_release_due
+
+
+def moment(text: str) -> datetime:
+    moment = parse_datetime(text)
+    if moment is None:
+        day = parse_date(text)
+        if day is None:
+            raise CommandError(f"not a date or time: {text!r} (e.g. 2026-11-27 or 2026-11-27T10:00)")
+        moment = datetime.combine(day, datetime.max.time())
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
 
 # (what the line says, the job): the beat schedule's jobs in config/settings/base.py.
 JOBS: list[tuple[str, Callable[[datetime | None], int]]] = [
