@@ -128,7 +128,7 @@ class CaseActions:
     @action(detail=True, methods=["post"], url_path="cases")
     def cases(self, request, pk: int):
         data = validated(CaseOpenSerializer, request)
-        case = case_open(order_id=self.order_in_scope(pk), actor=self.actor(), **data)
+        case = self.on_order(pk, case_open, actor=self.actor(), **data)
         return case_detail_response(case.pk, status.HTTP_201_CREATED)
 
 
