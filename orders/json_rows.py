@@ -10,11 +10,13 @@ foreign key's cached object. Columns of a join that are not listed are deferred,
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Expression, TextField
 from django.utils import timezone
@@ -27,6 +29,24 @@ class Join:
 
     name: str  # the foreign key's name on the outer model, e.g. "actor"
     fields: tuple[str, ...] | None = None  # None: every concrete field
+
+
+def user_name_join(name: str) -> Join:
+    """A user read for its username only (who did it, as the API shows it)."""
+    return Join(name, ("id", get_user_model().USERNAME_FIELD))
+
+
+def prefetched(instance: models.Model, relations: dict[str, Iterable[models.Model]]) -> None:
+    """Give ``instance`` these related objects as ``prefetch_related`` would: ``instance.<name>.all()``
+    reads them without a query."""
+    instance.__dict__.pop("_prefetched_objects_cache", None)
+    cache = {}
+    for name, objects in relations.items():
+        queryset = getattr(instance, name).get_queryset()  # lazy: no query
+        queryset._result_cache = list(objects)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    instance._prefetched_objects_cache = cache
 
 
 @dataclass(frozen=True)

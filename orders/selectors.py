@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from flags.models import Flag
 from flags.rules import ABNORMAL
 from flags.selectors import open_flag_of_category_exists, open_flags, open_flags_prefetch
-from orders.json_rows import Join, JSONRows
+from orders.json_rows import Join, JSONRows, prefetched, user_name_join
 from orders.messaging.models import Message
 from orders.models import (
     ABNORMAL_CANDIDATE_STATUSES,
     ACTIVE_STATUSES,
     AWAITING_CONFIRMATION_STATUSES,
+    Case,
+    CaseNote,
     CheckResult,
     CheckStatus,
     Order,
@@ -58,13 +59,12 @@ def orders_with_open_check(
 DETAIL_RELATIONS = ("lines", "checks", "events", "price_edits", "merged_orders", "tracking_events")
 
 _ORDER_ID = '"orders_order"."id"'
-_USER = ("id", get_user_model().USERNAME_FIELD)  # who did it: the detail shows the username only
 # Every relation the detail renders, read as JSON columns of the order's own row (``orders.json_rows``).
 _DETAIL_ROWS = {
     "lines": JSONRows(OrderLine, fk="order", outer=_ORDER_ID, order_by=("position", "id")),
-    "checks": JSONRows(CheckResult, fk="order", outer=_ORDER_ID, joins=(Join("resolved_by", _USER),)),
-    "events": JSONRows(OrderEvent, fk="order", outer=_ORDER_ID, joins=(Join("actor", _USER),)),
-    "price_edits": JSONRows(PriceEdit, fk="order", outer=_ORDER_ID, joins=(Join("actor", _USER),)),
+    "checks": JSONRows(CheckResult, fk="order", outer=_ORDER_ID, joins=(user_name_join("resolved_by"),)),
+    "events": JSONRows(OrderEvent, fk="order", outer=_ORDER_ID, joins=(user_name_join("actor"),)),
+    "price_edits": JSONRows(PriceEdit, fk="order", outer=_ORDER_ID, joins=(user_name_join("actor"),)),
     "merged_orders": JSONRows(Order, fk="merged_into", outer=_ORDER_ID, fields=("id",), order_by=("-id",)),
     "tracking_events": JSONRows(TrackingEvent, fk="order", outer=_ORDER_ID, order_by=("at", "id")),
     "open_flags": JSONRows(
@@ -72,20 +72,13 @@ _DETAIL_ROWS = {
         fk="order",
         outer=_ORDER_ID,
         where='r."cleared_at" IS NULL',
-        joins=(Join("category"), Join("author", _USER)),
+        joins=(Join("category"), user_name_join("author")),
     ),
 }
 
 
 def _attach(order: Order, relations: dict[str, list], flags: list) -> Order:
-    order.__dict__.pop("_prefetched_objects_cache", None)
-    cache = {}
-    for name, objects in relations.items():
-        queryset = getattr(order, name).get_queryset()  # lazy: no query
-        queryset._result_cache = list(objects)
-        queryset._prefetch_done = True
-        cache[name] = queryset
-    order._prefetched_objects_cache = cache
+    prefetched(order, relations)
     order.open_flags = sorted(flags, key=lambda flag: (flag.category.position, flag.pk))
     return order
 
@@ -127,6 +120,20 @@ def order_detail_fetch(queryset: QuerySet[Order], pk: int | str) -> Order | None
     }
     flags = loaded.pop("open_flags")
     return _attach(order, loaded, flags)
+
+
+_CASE_NOTES = JSONRows(CaseNote, fk="case", outer='"orders_case"."id"', joins=(user_name_join("author"),))
+
+
+def case_detail_fetch(queryset: QuerySet[Case], pk: int) -> Case | None:
+    """The case of ``queryset`` with that pk, its assignee, its replacement order and its timeline (oldest
+    first), in one query, or None."""
+    case = (
+        queryset.select_related("assigned_to", "replacement").annotate(detail_notes=_CASE_NOTES).filter(pk=pk).first()
+    )
+    if case is not None:
+        prefetched(case, {"notes": _CASE_NOTES.instances(case.__dict__.pop("detail_notes"), case._state.db)})
+    return case
 
 
 def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:

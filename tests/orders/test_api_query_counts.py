@@ -341,14 +341,14 @@ EXPECTED = {
     "payment_replay": 6,  # the lock and the reference: nothing written
     "refund": 19,  # + the refund_issued message and its event
     # Cases: the service (after a storefront's scope check), the shop's priority and due time (2), the case, its
-    # timeline's line and the order's event; then the case with its timeline (2). No order detail.
-    "case_open": 14,  # a storefront's bad review: its purple flag (look-up, insert) and the flag's event
+    # timeline's line and the order's event; then the case with its timeline (1). No order detail.
+    "case_open": 13,  # a storefront's bad review: its purple flag (look-up, insert) and the flag's event
     "cases": 3,  # the count, the page
-    "case_assign": 9,
-    "case_note": 9,
-    "case_resolve": 12,  # a dispute's purple flag cleared, with its event
-    "case_resend": 18,  # + the lock, the lines, the next -R number, the order, its lines, its event, its flag (3)
-    "case_return": 13,  # + the lock, the return policies, the lines with their products, the return_accepted event
+    "case_assign": 8,
+    "case_note": 8,
+    "case_resolve": 11,  # a dispute's purple flag cleared, with its event
+    "case_resend": 17,  # + the lock, the lines, the next -R number, the order, its lines, its event, its flag (3)
+    "case_return": 12,  # + the lock, the return policies, the lines with their products, the return_accepted event
 }
 
 
