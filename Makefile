@@ -55,6 +55,7 @@ check: install
 bench-smoke: export BENCH_DATABASE_URL := $(BENCH_DATABASE_URL)
 bench-smoke: install
 	$(BIN)/python -m bench.intake --smoke
+	$(BIN)/python -m bench.detail --smoke
 	$(BIN)/python -m bench.scale --smoke --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.checks --smoke
 	$(BIN)/python -m bench.profile --smoke

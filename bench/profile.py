@@ -100,7 +100,7 @@ PHASES = [
     ("  check results stored", "orders/services/intake.py", "intake_findings_store"),
     ("input validation", "orders/api/reuse.py", "validate"),
     ("the response (detail_response)", "orders/api/views/common.py", "detail_response"),
-    ("  the order fetched again with its prefetches", "orders/api/views/common.py", "order_or_404"),
+    ("  the order fetched again (one query)", "orders/api/views/common.py", "order_or_404"),
     ("  rendering", "orders/api/reuse.py", "render"),
 ]
 

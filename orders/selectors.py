@@ -6,13 +6,17 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from flags.models import Flag
 from flags.rules import ABNORMAL
 from flags.selectors import open_flag_of_category_exists, open_flags, open_flags_prefetch
+from orders.json_rows import Join, JSONRows, prefetched, user_name_join
 from orders.messaging.models import Message
 from orders.models import (
     ABNORMAL_CANDIDATE_STATUSES,
     ACTIVE_STATUSES,
     AWAITING_CONFIRMATION_STATUSES,
+    Case,
+    CaseNote,
     CheckResult,
     CheckStatus,
     Order,
@@ -21,6 +25,7 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
     PriceEdit,
+    TrackingEvent,
     statuses_in_order,
 )
 from orders.shop_config import shop_config
@@ -51,28 +56,45 @@ def orders_with_open_check(
     return queryset.filter(Exists(open_checks))
 
 
-DETAIL_RELATIONS = ("lines", "checks", "events", "price_edits", "merged_orders")
+DETAIL_RELATIONS = ("lines", "checks", "events", "price_edits", "merged_orders", "tracking_events")
+
+_ORDER_ID = '"orders_order"."id"'
+# Every relation the detail renders, read as JSON columns of the order's own row (``orders.json_rows``).
+_DETAIL_ROWS = {
+    "lines": JSONRows(OrderLine, fk="order", outer=_ORDER_ID, order_by=("position", "id")),
+    "checks": JSONRows(CheckResult, fk="order", outer=_ORDER_ID, joins=(user_name_join("resolved_by"),)),
+    "events": JSONRows(OrderEvent, fk="order", outer=_ORDER_ID, joins=(user_name_join("actor"),)),
+    "price_edits": JSONRows(PriceEdit, fk="order", outer=_ORDER_ID, joins=(user_name_join("actor"),)),
+    "merged_orders": JSONRows(Order, fk="merged_into", outer=_ORDER_ID, fields=("id",), order_by=("-id",)),
+    "tracking_events": JSONRows(TrackingEvent, fk="order", outer=_ORDER_ID, order_by=("at", "id")),
+    "open_flags": JSONRows(
+        Flag,
+        fk="order",
+        outer=_ORDER_ID,
+        where='r."cleared_at" IS NULL',
+        joins=(Join("category"), user_name_join("author")),
+    ),
+}
+
+
+def _attach(order: Order, relations: dict[str, list], flags: list) -> Order:
+    prefetched(order, relations)
+    order.open_flags = sorted(flags, key=lambda flag: (flag.category.position, flag.pk))
+    return order
 
 
 def order_detail_attach(order: Order, *, lines, checks, flags, events) -> Order:
-    """Give a new order the relations ``order_detail_queryset`` would prefetch, from the objects
-    intake just wrote: its response needs no second round of queries."""
-    order.__dict__.pop("_prefetched_objects_cache", None)
-    cache = {}
-    for name, objects in (
-        ("lines", lines),
-        ("checks", checks),
-        ("events", sorted(events, key=lambda event: event.pk)),
-        ("price_edits", ()),
-        ("merged_orders", ()),
-    ):
-        queryset = getattr(order, name).get_queryset()  # lazy: no query
-        queryset._result_cache = list(objects)
-        queryset._prefetch_done = True
-        cache[name] = queryset
-    order._prefetched_objects_cache = cache
-    order.open_flags = sorted(flags, key=lambda flag: (flag.category.position, flag.pk))
-    return order
+    """Give a new order the relations ``order_detail_fetch`` would load, from the objects intake just
+    wrote: its response needs no second round of queries."""
+    relations = {
+        "lines": lines,
+        "checks": checks,
+        "events": sorted(events, key=lambda event: event.pk),
+        "price_edits": (),
+        "merged_orders": (),
+        "tracking_events": (),
+    }
+    return _attach(order, relations, flags)
 
 
 def order_detail_forget(order: Order) -> None:
@@ -85,15 +107,33 @@ def order_detail_loaded(order: Order) -> bool:
     return hasattr(order, "open_flags") and all(name in cache for name in DETAIL_RELATIONS)
 
 
-def order_detail_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("customer", "storefront").prefetch_related(
-        open_flags_prefetch(),
-        Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
-        Prefetch("checks", queryset=CheckResult.objects.select_related("resolved_by").order_by("id")),
-        Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
-        Prefetch("price_edits", queryset=PriceEdit.objects.select_related("actor").order_by("id")),
-        "merged_orders",
+def order_detail_fetch(queryset: QuerySet[Order], pk: int | str) -> Order | None:
+    """The order of ``queryset`` with that pk and everything its detail renders, in ONE query (its
+    relations as JSON columns), or None."""
+    annotations = {f"detail_{name}": rows for name, rows in _DETAIL_ROWS.items()}
+    order = queryset.select_related("customer", "storefront").annotate(**annotations).filter(pk=pk).first()
+    if order is None:
+        return None
+    loaded = {
+        name: rows.instances(order.__dict__.pop(f"detail_{name}"), order._state.db)
+        for name, rows in _DETAIL_ROWS.items()
+    }
+    flags = loaded.pop("open_flags")
+    return _attach(order, loaded, flags)
+
+
+_CASE_NOTES = JSONRows(CaseNote, fk="case", outer='"orders_case"."id"', joins=(user_name_join("author"),))
+
+
+def case_detail_fetch(queryset: QuerySet[Case], pk: int) -> Case | None:
+    """The case of ``queryset`` with that pk, its assignee, its replacement order and its timeline (oldest
+    first), in one query, or None."""
+    case = (
+        queryset.select_related("assigned_to", "replacement").annotate(detail_notes=_CASE_NOTES).filter(pk=pk).first()
     )
+    if case is not None:
+        prefetched(case, {"notes": _CASE_NOTES.instances(case.__dict__.pop("detail_notes"), case._state.db)})
+    return case
 
 
 def order_workbench_queryset(queryset: QuerySet[Order]) -> QuerySet[Order]:

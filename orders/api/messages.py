@@ -68,10 +68,7 @@ class OrderMessageResendView(_OrderMessagesMixin, APIView):
     )
     def post(self, request, order_id: int):
         data = validated(ResendSerializer, request)
-        message = message_resend(
-            order_id=self.order_in_scope(order_id),
-            template=data["kind"],
-            reason=data["reason"],
-            actor=staff_actor(request),
+        message = self.on_order(
+            order_id, message_resend, template=data["kind"], reason=data["reason"], actor=staff_actor(request)
         )
         return Response(StaffMessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

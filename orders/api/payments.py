@@ -12,7 +12,6 @@ from orders.api.fields import DecimalStringField, MomentField, TextField
 from orders.api.output import money
 from orders.api.permissions import storefront_or_staff_with
 from orders.api.views.common import OldestFirstPagination, OrderViewMixin, error_response, validated
-from orders.exceptions import NotFound
 from orders.models import PaymentRecord
 from orders.services.payments import Recorded, payment_record, refund_record
 from orders.text import PAYMENT_REFERENCE, REASON
@@ -78,12 +77,6 @@ _ERRORS = {
 
 
 class _OrderMoneyView(OrderViewMixin, APIView):
-    def order_id_or_404(self, pk: int) -> int:
-        """The order's id when it is in the caller's scope (one EXISTS); the service loads and locks it."""
-        if not self.scoped_orders().filter(pk=pk).exists():
-            raise NotFound()
-        return pk
-
     def recorded_response(self, recorded: Recorded) -> Response:
         """The record with the order's money as the service left it (a replay: as it is now)."""
         record = recorded.record
@@ -111,7 +104,7 @@ class OrderPaymentsView(_OrderMoneyView):
         summary="The order's payments and refunds, oldest first",
     )
     def get(self, request, order_id: int):
-        records = PaymentRecord.objects.filter(order_id=self.order_id_or_404(order_id)).select_related("actor")
+        records = PaymentRecord.objects.filter(order_id=self.order_in_scope(order_id)).select_related("actor")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(records, request)
         return paginator.get_paginated_response(PaymentOutputSerializer(page, many=True).data)
@@ -143,8 +136,9 @@ class OrderPaymentsView(_OrderMoneyView):
     )
     def post(self, request, order_id: int):
         data = validated(PaymentInputSerializer, request)
-        recorded = payment_record(
-            order_id=self.order_id_or_404(order_id),
+        recorded = self.on_order(
+            order_id,
+            payment_record,
             amount=Decimal(data["amount"]),
             reference=data["reference"],
             paid_at=data["paid_at"],
@@ -185,8 +179,9 @@ class OrderRefundsView(_OrderMoneyView):
     )
     def post(self, request, order_id: int):
         data = validated(RefundInputSerializer, request)
-        recorded = refund_record(
-            order_id=self.order_id_or_404(order_id),
+        recorded = self.on_order(
+            order_id,
+            refund_record,
             amount=Decimal(data["amount"]),
             reference=data["reference"],
             reason=data["reason"],

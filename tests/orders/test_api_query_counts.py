@@ -1,9 +1,11 @@
 """The number of SQL queries of every REST action on an order, exactly: an N+1 or a second detail load fails here.
 
 Each action is one request of a client that has already made one, on an order made ready for it over REST: the
-storefront's token, the shop's rules and the flag categories are cached, as in a running service. A changing
-action checks the caller's scope with one ``EXISTS`` query, runs its service and renders the order from ONE
-prefetching load after it (``OrderViewMixin.change``); ``retrieve`` renders from its one load too.
+storefront's token, the shop's rules and the flag categories are cached, as in a running service. A staff
+user's token comes with the user and its permissions in one query. A changing action runs its service (a
+storefront's after one ``EXISTS`` for its scope; staff's service answers 404 itself) and renders the order from
+ONE query after it, its relations as JSON columns (``OrderViewMixin.change``, ``order_detail_fetch``);
+``retrieve`` renders from that one query too.
 
 The same numbers hold on SQLite (the unit layer) and PostgreSQL (run it with ``DATABASE_URL`` on your
 PostgreSQL database): ``select_for_update`` and the atomic blocks' savepoints are one query each on both.
@@ -304,49 +306,49 @@ ACTIONS: dict[str, Callable[[Clients], Call]] = {
     "case_return": case_return,
 }
 
-# Per request: the token and the staff user's permissions (3 queries; a storefront's token is cached), the scope
-# check (1), the service, then the detail (7: the order and its six prefetched relations).
+# Per request: a staff token with its user and permissions (1; a storefront's token is cached, 0, and it checks
+# its scope, 1), the service, then the detail (1: the order with its relations as JSON columns).
 EXPECTED = {
     "create": 11,  # no scope check, no detail load: intake hands back the order it loaded
-    "retrieve": 10,
-    "list": 5,
-    "abnormal": 5,
-    "partial_update": 30,  # the note 请周末送达 raises a flag; the changed line raises the green lines_changed flag
-    "acknowledge": 19,
-    "confirm": 28,
-    "hold": 17,
-    "release": 21,
-    "cancel": 17,
-    "recheck": 18,
-    "flags": 9,  # answers with the flag, not the order
-    "flag_clear": 17,
-    "ship": 28,  # the shipped message: its row (lines, policies, shop) in a savepoint, its event; the tracking list
-    "tracking": 17,  # a shipped order's detail reads its tracking news (one query; none before it ships)
+    "retrieve": 2,
+    "list": 3,
+    "abnormal": 3,
+    "partial_update": 21,  # the note 请周末送达 raises a flag; the changed line raises the green lines_changed flag
+    "acknowledge": 10,
+    "confirm": 19,
+    "hold": 8,
+    "release": 12,
+    "cancel": 8,
+    "recheck": 9,
+    "flags": 6,  # answers with the flag, not the order
+    "flag_clear": 8,
+    "ship": 18,  # the shipped message: its row (lines, policies, shop) in a savepoint, its event
+    "tracking": 7,
     # The storefront's cached token, the scope, the lock, the replay check, the row in a savepoint, its event, the
-    # order's save, then the detail (8: with its tracking news).
-    "tracking_events": 18,
-    "deliver": 27,
-    "adjust_price": 21,
-    "adjust_shipping": 30,  # 5.00 is below the rule: opens shipping.fee_below_rule, acknowledged by the reason
-    "merge": 27,  # no scope check: staff only, the service locks and refuses each order itself
-    "unmerge": 28,  # + are there payments or refunds on the primary (its originals' money would be lost)
-    "convert": 30,  # like an edit of the requests, then the check the last finding resolved is the agent's
-    "messages": 5,
-    "messages_resend": 15,
+    # order's save, then the detail (1).
+    "tracking_events": 11,
+    "deliver": 17,
+    "adjust_price": 12,
+    "adjust_shipping": 21,  # 5.00 is below the rule: opens shipping.fee_below_rule, acknowledged by the reason
+    "merge": 19,  # no scope check: staff only, the service locks and refuses each order itself
+    "unmerge": 19,  # + are there payments or refunds on the primary (its originals' money would be lost)
+    "convert": 21,  # like an edit of the requests, then the check the last finding resolved is the agent's
+    "messages": 3,
+    "messages_resend": 12,
     # The money answers with the record and the order's money, not the detail: scope (1), the service (the lock,
     # the reference, the record, the event, the save, the checks again), no second load.
     "payment": 14,
     "payment_replay": 6,  # the lock and the reference: nothing written
     "refund": 19,  # + the refund_issued message and its event
-    # Cases: the scope check (a storefront's), the shop's priority and due time (2), the case, its timeline's
-    # line and the order's event; then the case with its timeline (2). No order detail: they answer with the case.
-    "case_open": 14,  # a storefront's bad review: its purple flag (look-up, insert) and the flag's event
-    "cases": 5,  # the count, the page
-    "case_assign": 11,
-    "case_note": 11,
-    "case_resolve": 14,  # a dispute's purple flag cleared, with its event
-    "case_resend": 20,  # + the lock, the lines, the next -R number, the order, its lines, its event, its flag (3)
-    "case_return": 15,  # + the lock, the return policies, the lines with their products, the return_accepted event
+    # Cases: the service (after a storefront's scope check), the shop's priority and due time (2), the case, its
+    # timeline's line and the order's event; then the case with its timeline (1). No order detail.
+    "case_open": 13,  # a storefront's bad review: its purple flag (look-up, insert) and the flag's event
+    "cases": 3,  # the count, the page
+    "case_assign": 8,
+    "case_note": 8,
+    "case_resolve": 11,  # a dispute's purple flag cleared, with its event
+    "case_resend": 17,  # + the lock, the lines, the next -R number, the order, its lines, its event, its flag (3)
+    "case_return": 12,  # + the lock, the return policies, the lines with their products, the return_accepted event
 }
 
 

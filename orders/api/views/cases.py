@@ -1,7 +1,7 @@
 """After-sale cases over REST: a storefront or an agent opens one on an order; staff read the queue; agents
 assign, note and resolve (``API.md`` 1.1, "After-sale cases")."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -17,8 +17,9 @@ from orders.api.fields import DecimalStringField, StrictBooleanField, TextField
 from orders.api.permissions import staff_with, storefront_or_staff_with
 from orders.api.views.common import DenyAll, error_response, page_size_asked, staff_actor, validated
 from orders.exceptions import NotFound
-from orders.models import Case, CaseKind, CaseNote, CaseOutcome, CaseStatus
+from orders.models import Case, CaseKind, CaseOutcome, CaseStatus
 from orders.models.cases import CASE_WORKING_STATUS_CHOICES
+from orders.selectors import case_detail_fetch
 from orders.services.cases import CaseRefund, case_assign, case_note_add, case_open, case_resolve, cases_queue
 from orders.text import CASE_DESCRIPTION, CASE_NOTE, PAYMENT_REFERENCE, REASON
 
@@ -98,13 +99,8 @@ class CaseNoteSerializer(serializers.Serializer):
 
 
 def case_detail_response(case_id: int, status_code: int = status.HTTP_200_OK) -> Response:
-    """The case with its timeline, from one load after the service (notes prefetched)."""
-    case = (
-        cases_queue(Case.objects.filter(pk=case_id))
-        .select_related("assigned_to", "replacement")
-        .prefetch_related(Prefetch("notes", CaseNote.objects.select_related("author")))
-        .first()
-    )
+    """The case with its timeline, from one query after the service."""
+    case = case_detail_fetch(cases_queue(), case_id)
     if case is None:
         raise NotFound()
     return Response(CaseDetailOutputSerializer(case).data, status=status_code)
@@ -128,7 +124,7 @@ class CaseActions:
     @action(detail=True, methods=["post"], url_path="cases")
     def cases(self, request, pk: int):
         data = validated(CaseOpenSerializer, request)
-        case = case_open(order_id=self.order_in_scope(pk), actor=self.actor(), **data)
+        case = self.on_order(pk, case_open, actor=self.actor(), **data)
         return case_detail_response(case.pk, status.HTTP_201_CREATED)
 
 

@@ -24,11 +24,11 @@ from orders.api.reuse import render
 from orders.api.schema import CUSTOMER_FILTER_MAX_LENGTH, IF_MATCH_SCHEMA
 from orders.api.schema import IF_MATCH as IF_MATCH_HEADER
 from orders.events import Actor
-from orders.exceptions import InvalidInput, NotFound
+from orders.exceptions import DomainError, InvalidInput, NotFound
 from orders.models import Order, OrderStatus
 from orders.selectors import (
+    order_detail_fetch,
     order_detail_loaded,
-    order_detail_queryset,
     orders_visible_to,
 )
 
@@ -162,13 +162,16 @@ class OrderViewMixin:
 
     def change(self, service: Callable[..., Order], pk: int, *, versioned: bool = True, **fields: Any) -> Response:
         """Run a service that changes one order and answer with the order: the order must be in the
-        caller's scope (404 otherwise, from a pk-only query), the caller is the actor and, when ``versioned``,
-        ``If-Match`` the expected version. The answer renders the order from one prefetching load after
-        the service, never before it as well."""
-        order_id = self.order_in_scope(pk)
+        caller's scope (404 otherwise, ``on_order``), the caller is the actor and, when ``versioned``,
+        ``If-Match`` the expected version. The answer renders the order from one load after the service,
+        never before it as well."""
         if versioned:
-            fields["expected_version"] = if_match(self.request)
-        return self.detail_response(service(order_id=order_id, actor=self.actor(), **fields))
+            try:
+                fields["expected_version"] = if_match(self.request)
+            except InvalidInput:
+                self.order_in_scope(pk)  # a missing order is a 404 before a malformed If-Match is a 400
+                raise
+        return self.detail_response(self.on_order(pk, service, actor=self.actor(), **fields))
 
     def scoped_orders(self) -> QuerySet[Order]:
         return orders_visible_to(storefront=storefront_of(self.request))
@@ -185,9 +188,23 @@ class OrderViewMixin:
             raise NotFound()
         return int(pk)
 
+    def on_order(self, pk: int | str, service: Callable[..., Any], **kwargs: Any) -> Any:
+        """``service(order_id=pk, **kwargs)`` on an order in the caller's scope, or 404.
+
+        A storefront's order must be its own: one ``EXISTS`` first (``order_in_scope``). Staff may act on
+        every order and the service locks or looks the order up anyway, so no query before it; when it
+        refuses, a missing order still answers 404 before any other refusal, as the ``EXISTS`` first did."""
+        if storefront_of(self.request) is not None:
+            return service(order_id=self.order_in_scope(pk), **kwargs)
+        try:
+            return service(order_id=int(pk), **kwargs)
+        except DomainError:
+            self.order_in_scope(pk)
+            raise
+
     def order_or_404(self, pk: int | str) -> Order:
-        """The order with everything its detail renders, in one prefetching load, or 404."""
-        order = order_detail_queryset(self.scoped_orders()).filter(pk=pk).first()
+        """The order with everything its detail renders, in one query, or 404."""
+        order = order_detail_fetch(self.scoped_orders(), pk)
         if order is None:
             raise NotFound()
         return order

@@ -39,5 +39,5 @@ class TrackingActions:
     @action(detail=True, methods=["post"], url_path="tracking-events")
     def tracking_events(self, request, pk: int):
         data = validated(TrackingEventSerializer, request)
-        order, created = tracking_event_record(order_id=self.order_in_scope(pk), actor=self.actor(), **data)
+        order, created = self.on_order(pk, tracking_event_record, actor=self.actor(), **data)
         return self.detail_response(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -46,15 +46,13 @@ class WarehouseActions:
     @action(detail=True, methods=["post"])
     def flags(self, request, pk: int):
         data = validated(FlagCreateSerializer, request)
-        flag = flag_add(
-            order_id=self.order_in_scope(pk), category_code=data["category"], note=data["note"], actor=self.actor()
-        )
+        flag = self.on_order(pk, flag_add, category_code=data["category"], note=data["note"], actor=self.actor())
         return Response(FlagOutputSerializer(flag).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: OrderDetailSerializer}, summary="Clear a flag")
     @action(detail=True, methods=["delete"], url_path=r"flags/(?P<flag_id>[0-9]+)")
     def flag_clear(self, request, pk: int, flag_id: int):
-        flag_clear(order_id=self.order_in_scope(pk), flag_id=int(flag_id), actor=self.actor())
+        self.on_order(pk, flag_clear, flag_id=int(flag_id), actor=self.actor())
         return self.detail_response(self.order_or_404(pk))
 
     @extend_schema(
