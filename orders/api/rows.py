@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from flags.models import flag_author_name
-from flags.selectors import open_flags_of_orders
+from flags.selectors import open_flag_rows
 from orders.addresses import Address, mask_name
 from orders.models import Order
 from orders.selectors import ABNORMAL_REASONS, abnormal_field
@@ -45,19 +45,6 @@ _ORDER_COLUMNS = (
     "updated_at",
     *(f"ship_{name}" for name in _ADDRESS),
 )
-_FLAG_COLUMNS = (
-    "id",
-    "order_id",
-    "colour",
-    "category__code",
-    "note",
-    "source",
-    "author_id",
-    "author__username",
-    "author_label",
-    "created_at",
-)
-
 _money = serializers.DecimalField(max_digits=12, decimal_places=2).to_representation
 
 
@@ -77,10 +64,7 @@ def order_list_values(queryset: QuerySet[Order], *extra: str) -> QuerySet:
 
 def _open_flags(order_ids: list[int], zone: tzinfo) -> dict[int, list[dict]]:
     by_order: dict[int, list[dict]] = defaultdict(list)
-    if not order_ids:
-        return by_order
-    rows = open_flags_of_orders(order_ids).values_list(*_FLAG_COLUMNS)
-    for flag_id, order_id, colour, category, note, source, author_id, username, label, created_at in rows:
+    for flag_id, order_id, colour, category, note, source, username, label, created_at in open_flag_rows(order_ids):
         by_order[order_id].append(
             {
                 "id": flag_id,
@@ -88,7 +72,7 @@ def _open_flags(order_ids: list[int], zone: tzinfo) -> dict[int, list[dict]]:
                 "category": category,
                 "note": note,
                 "source": source,
-                "author": flag_author_name(username if author_id else "", label),
+                "author": flag_author_name(username or "", label),
                 "created_at": _when(created_at, zone),
             }
         )
