@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from orders.api.fields import DecimalStringField, StrictBooleanField, TextField
+from orders.api.filtering import QuickFilterBackend, QuickFilterSet
 from orders.api.permissions import staff_with, storefront_or_staff_with
 from orders.api.views.common import DenyAll, error_response, page_size_asked, staff_actor, validated
 from orders.exceptions import NotFound
@@ -150,7 +151,7 @@ class CasePagination(PageNumberPagination):
             raise ValidationError({"page": [_("No such page: start from page 1.")]}) from None
 
 
-class CaseFilter(filters.FilterSet):
+class CaseFilter(QuickFilterSet):
     status = filters.ChoiceFilter(choices=CaseStatus.choices)
     kind = filters.ChoiceFilter(choices=CaseKind.choices)
     order = filters.NumberFilter(field_name="order_id")
@@ -196,7 +197,7 @@ class CaseViewSet(GenericViewSet):
     """The after-sale queue, most urgent first (priority, then due time), and the work on a case."""
 
     lookup_value_regex = r"[0-9]+"
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [QuickFilterBackend]
     filterset_class = CaseFilter
     pagination_class = CasePagination
     serializer_class = CaseOutputSerializer
