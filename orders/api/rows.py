@@ -4,8 +4,8 @@ A list page is 50 orders of about sixty columns with their buyers and open flags
 instances and rendered by ``OrderListSerializer``, three quarters of the page's time went to the ORM
 building some 250 instances and to DRF walking a hundred fields per row; the SQL took a few
 milliseconds. Here the orders and their flags are fetched as value rows (only the columns a row
-shows) and each row is one dict built by hand, with DRF's own fields formatting the money and the
-times so that every value is exactly what the serializer gives. ``OrderListSerializer`` and
+shows) and each row is one dict built by hand, formatting the money and the times exactly as DRF's
+fields do (without their per-value costs: a copied decimal context, a time-zone lookup). ``OrderListSerializer`` and
 ``AbnormalOrderSerializer`` still describe the rows in the OpenAPI schema, and a test holds the two
 representations equal.
 """
@@ -13,10 +13,10 @@ representations equal.
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from decimal import Context, Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import serializers
 
 from flags.models import flag_author_name
 from flags.selectors import open_flag_rows
@@ -45,7 +45,15 @@ _ORDER_COLUMNS = (
     "updated_at",
     *(f"ship_{name}" for name in _ADDRESS),
 )
-_money = serializers.DecimalField(max_digits=12, decimal_places=2).to_representation
+_CENT = Decimal("0.01")
+_MONEY_CONTEXT = Context(prec=12)  # DRF's DecimalField(max_digits=12): the default context, 12 digits
+
+
+def money(value: Decimal) -> str:
+    """``serializers.DecimalField(max_digits=12, decimal_places=2).to_representation`` for the stored
+    amounts (never null): the same quantize and format, without DRF copying the decimal context for
+    each of the 200 amounts of a page."""
+    return f"{value.quantize(_CENT, context=_MONEY_CONTEXT):f}"
 
 
 def _when(value: datetime | None, zone: tzinfo) -> str | None:
@@ -89,10 +97,10 @@ def _row(order: dict, flags: list[dict], zone: tzinfo) -> dict:
         "version": order["version"],
         "customer": {"external_id": order["customer__external_id"], "name": mask_name(order["customer__name"])},
         "totals": {
-            "items": _money(order["items_total"]),
-            "adjustment": _money(order["adjustment"]),
-            "shipping": _money(order["shipping_fee"]),
-            "total": _money(order["total"]),
+            "items": money(order["items_total"]),
+            "adjustment": money(order["adjustment"]),
+            "shipping": money(order["shipping_fee"]),
+            "total": money(order["total"]),
         },
         "open_blockers": order["open_blockers"],
         "open_warnings": order["open_warnings"],
