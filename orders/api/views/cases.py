@@ -16,6 +16,7 @@ from rest_framework.viewsets import GenericViewSet
 from orders.api.fields import DecimalStringField, StrictBooleanField, TextField
 from orders.api.filtering import QuickFilterBackend, QuickFilterSet
 from orders.api.permissions import staff_with, storefront_or_staff_with
+from orders.api.reuse import render
 from orders.api.views.common import DenyAll, error_response, page_size_asked, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.models import Case, CaseKind, CaseNote, CaseOutcome, CaseStatus
@@ -218,7 +219,7 @@ class CaseViewSet(GenericViewSet):
     @extend_schema(responses=CaseOutputSerializer(many=True), summary="The after-sale queue, most urgent first")
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(render(CaseOutputSerializer, page, many=True))
 
     @extend_schema(responses={200: CaseDetailOutputSerializer, 404: CASE_ERRORS[404]}, summary="One case")
     def retrieve(self, request, pk: int):
