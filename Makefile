@@ -56,6 +56,7 @@ bench-smoke: export BENCH_DATABASE_URL := $(BENCH_DATABASE_URL)
 bench-smoke: install
 	$(BIN)/python -m bench.intake --smoke
 	$(BIN)/python -m bench.scale --smoke --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.lists --smoke --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.checks --smoke
 	$(BIN)/python -m bench.profile --smoke
 	$(BIN)/python -m bench.messages --smoke
