@@ -57,6 +57,7 @@ bench-smoke: install
 	$(BIN)/python -m bench.intake --smoke
 	$(BIN)/python -m bench.detail --smoke
 	$(BIN)/python -m bench.scale --smoke --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.lists --smoke --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.checks --smoke
 	$(BIN)/python -m bench.profile --smoke
 	$(BIN)/python -m bench.messages --smoke

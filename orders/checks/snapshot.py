@@ -3,11 +3,10 @@
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from orders.addresses import Address
 from orders.checks.base import LineFacts, OrderSnapshot, OtherOrder, VariantFacts
@@ -21,6 +20,7 @@ from orders.models import (
     Variant,
     statuses_in_order,
 )
+from orders.raw_sql import row_datetime
 from orders.shop_config import ShopConfig, shop_config
 
 # The history checks look at this many of the buyer's most recent other orders: enough for the
@@ -94,21 +94,15 @@ def _history_sql() -> tuple[str, str]:
     return orders, lines
 
 
-def _aware(value: datetime | str | None) -> datetime | None:
-    """A timestamp from a raw row: SQLite gives naive UTC (or text), PostgreSQL aware datetimes."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(value)
-    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-
-
 def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, ...]:
     """The buyer's other orders. Their lines are read only where a check looks at them: orders the
     buyer bought (size history) and orders since ``recent_since`` (duplicates)."""
     orders_sql, lines_sql = _history_sql()
     with connection.cursor() as cursor:
         cursor.execute(orders_sql, [order.customer_id, order.pk or 0, *statuses_in_order(CLOSED_STATUSES)])
-        rows = [(row[0], row[1], row[2], _aware(row[3]), _aware(row[4]), *row[5:]) for row in cursor.fetchall()]
+        rows = [
+            (row[0], row[1], row[2], row_datetime(row[3]), row_datetime(row[4]), *row[5:]) for row in cursor.fetchall()
+        ]
         if not rows:
             return ()
         wanted = [row[0] for row in rows if row[2] in BOUGHT_STATUSES or (row[3] or row[4]) >= recent_since]

@@ -1,11 +1,16 @@
 """The project's PostgreSQL backend (config/postgresql): small bulk inserts as VALUES, large ones as UNNEST."""
 
 import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
 from django.test.utils import CaptureQueriesContext
+from psycopg.pq import Format
 
+from config.postgresql.base import UtcTimestampLoader
 from orders.models import OrderEvent
 from tests.factories import order_payload
 
@@ -42,3 +47,24 @@ def test_many_rows_go_in_as_unnest(order_id):
 
     assert "UNNEST" in sql
     assert OrderEvent.objects.filter(order_id=order_id, actor_label="test").count() == 50
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 27, 15, 26, 56, 936910, tzinfo=UTC),
+        datetime(2026, 1, 1, tzinfo=UTC),  # no microseconds
+        datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=ZoneInfo("Asia/Shanghai")),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(1, 1, 1, 12, tzinfo=UTC),
+    ],
+)
+def test_timestamps_load_in_c_as_djangos_loader_did(moment):
+    """psycopg's C loader in place of Django's Python one: the same instant, with ``datetime.UTC`` as Django's."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [moment])
+        (loaded,) = cursor.fetchone()
+
+    assert connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT) is UtcTimestampLoader
+    assert loaded == moment
+    assert loaded.tzinfo is UTC

@@ -2,13 +2,16 @@
 the schema must give exactly the same JSON, value for value, for every kind of order."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import RequestFactory
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from flags.selectors import open_flags_prefetch
 from flags.services import flag_add
+from orders.api import rows
 from orders.api.output import AbnormalOrderSerializer, OrderListSerializer
 from orders.events import Actor
 from orders.models import Order
@@ -74,3 +77,9 @@ def test_abnormal_rows_equal_the_abnormal_serializer(agent_api, varied_orders):
     assert len(rows) >= 3  # the purple flags, the blocker, the hold
     assert rows == _through_json(expected)
     assert any("on_hold" in row["reasons"] and row["hold_reason"] for row in rows)
+
+
+@pytest.mark.parametrize("amount", ["0.00", "-5.50", "12.345", "12.355", "9999999999.99", "1E+2", "0.1"])
+def test_money_is_formatted_as_drfs_decimal_field(amount):
+    drf = serializers.DecimalField(max_digits=12, decimal_places=2)
+    assert rows.money(Decimal(amount)) == drf.to_representation(Decimal(amount))

@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from orders.api.fields import DecimalStringField, StrictBooleanField, TextField
+from orders.api.filtering import QuickFilterBackend, QuickFilterSet
 from orders.api.permissions import staff_with, storefront_or_staff_with
+from orders.api.reuse import render
 from orders.api.views.common import DenyAll, error_response, page_size_asked, staff_actor, validated
 from orders.exceptions import NotFound
 from orders.models import Case, CaseKind, CaseOutcome, CaseStatus
@@ -146,7 +148,7 @@ class CasePagination(PageNumberPagination):
             raise ValidationError({"page": [_("No such page: start from page 1.")]}) from None
 
 
-class CaseFilter(filters.FilterSet):
+class CaseFilter(QuickFilterSet):
     status = filters.ChoiceFilter(choices=CaseStatus.choices)
     kind = filters.ChoiceFilter(choices=CaseKind.choices)
     order = filters.NumberFilter(field_name="order_id")
@@ -192,7 +194,7 @@ class CaseViewSet(GenericViewSet):
     """The after-sale queue, most urgent first (priority, then due time), and the work on a case."""
 
     lookup_value_regex = r"[0-9]+"
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [QuickFilterBackend]
     filterset_class = CaseFilter
     pagination_class = CasePagination
     serializer_class = CaseOutputSerializer
@@ -213,7 +215,7 @@ class CaseViewSet(GenericViewSet):
     @extend_schema(responses=CaseOutputSerializer(many=True), summary="The after-sale queue, most urgent first")
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(render(CaseOutputSerializer, page, many=True))
 
     @extend_schema(responses={200: CaseDetailOutputSerializer, 404: CASE_ERRORS[404]}, summary="One case")
     def retrieve(self, request, pk: int):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from flags.models import FlagColour
 from flags.selectors import orders_with_flag
+from orders.api.filtering import QuickFilterSet
 from orders.api.output import (
     ErrorOutputSerializer,
     OrderDetailSerializer,
@@ -128,7 +129,7 @@ class OrderFilterForm(forms.Form):
         return cleaned
 
 
-class OrderFilter(filters.FilterSet):
+class OrderFilter(QuickFilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
     has_blockers = filters.TypedChoiceFilter(
         choices=[("true", "true"), ("false", "false")],

@@ -1,12 +1,12 @@
 """The orders endpoint: create (idempotent), list and read; the actions come from the mixins."""
 
 from django.db.models import QuerySet
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from orders.api.filtering import QuickFilterBackend
 from orders.api.idempotency import idempotent_response, request_hash
 from orders.api.output import (
     OrderDetailSerializer,
@@ -43,7 +43,7 @@ class OrderViewSet(
     """Orders: a storefront creates them; storefronts and staff read and list them; staff act on them."""
 
     lookup_value_regex = r"[0-9]+"
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [QuickFilterBackend]
     filterset_class = OrderFilter
     pagination_class = OrderCursorPagination
     serializer_class = OrderDetailSerializer
