@@ -1,6 +1,8 @@
 """Flags in the admin: the colour rules (supervisors), the flags themselves, and the pieces the
 order lists use: a colour filter with counts and coloured badges."""
 
+import unicodedata
+
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -30,15 +32,19 @@ BADGE_DARK_TEXT = {"yellow", "orange"}
 NOTE_SHOWN = 16  # characters of a flag's note shown beside its badge in a list (all of it on hover)
 
 
+def _colour_label(colour: str) -> str:
+    """A colour's name (as ``Flag.get_colour_display``, without hashing every lazy label of the choices)."""
+    return FlagColour(colour).label if colour in FlagColour.values else colour
+
+
 def flag_badge(colour: str, label: str = "", title: str = "") -> str:
-    text = label or (FlagColour(colour).label if colour in FlagColour.values else colour)
     return format_html(
         '<span class="flag-badge" title="{}" style="display:inline-block;white-space:nowrap;padding:0 .45em;'
         'border-radius:.6em;background:{};color:{};font-size:11px;line-height:1.6em;margin:1px 2px 1px 0">{}</span>',
         title,
         BADGE_COLOURS.get(colour, "#757575"),
         "#1f1f1f" if colour in BADGE_DARK_TEXT else "#fff",
-        text,
+        label or _colour_label(colour),
     )
 
 
@@ -52,12 +58,20 @@ def flag_badges(flags) -> str:
         '<div class="flag-row">{} <small>{}</small></div>',
         (
             (
-                flag_badge(flag.colour, f"{flag.get_colour_display()} · {flag.category.name}", flag.note),
-                Truncator(flag.note).chars(NOTE_SHOWN),
+                flag_badge(flag.colour, f"{_colour_label(flag.colour)} · {flag.category.name}", flag.note),
+                _note_start(flag.note),
             )
             for flag in flags
         ),
     )
+
+
+def _note_start(note: str) -> str:
+    """The first ``NOTE_SHOWN`` characters of a note: Django's ``Truncator``, which returns a short note in
+    its NFC form unchanged."""
+    if len(note) <= NOTE_SHOWN and unicodedata.is_normalized("NFC", note):
+        return note
+    return Truncator(note).chars(NOTE_SHOWN)
 
 
 # The counts beside the colours may be this old: counting every open flag of a million orders on each

@@ -34,6 +34,7 @@ class ConfirmationQueueAdmin(ReadOnlyAdminMixin, MergeActionMixin, FlagListMixin
     ordering = ["created_at", "id"]
     show_full_result_count = False
     list_per_page = 50
+    change_list_template = "admin/orders/confirmationqueue/change_list.html"
     actions = ["merge_selected_orders"]
 
     def get_queryset(self, request) -> QuerySet[Order]:
