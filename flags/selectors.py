@@ -51,6 +51,19 @@ def open_flags_prefetch() -> Prefetch:
     )
 
 
+def open_flag_badges_prefetch() -> Prefetch:
+    """What a list row's badges read of an order's open flags, as ``order.open_flags``: the colour, the note
+    and the category's name (a list page holds some three hundred flags; the order page takes them whole)."""
+    return Prefetch(
+        "flags",
+        queryset=open_flags()
+        .select_related("category")
+        .only("order_id", "colour", "note", "category__name")
+        .order_by(*SHOWN_ORDER),
+        to_attr="open_flags",
+    )
+
+
 def open_flags_of_orders(order_ids: list[int]) -> QuerySet[Flag]:
     """The open flags of these orders, in the order shown."""
     return open_flags().filter(order_id__in=order_ids).order_by(*SHOWN_ORDER)

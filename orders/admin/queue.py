@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin, OrderPageChangeList
+from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
 from orders.admin.merge import MergeActionMixin
 from orders.admin.plumbing import CONFIRM_PERMISSION, ReadOnlyAdminMixin
 from orders.admin.warehouse import FlagListMixin
@@ -39,9 +39,6 @@ class ConfirmationQueueAdmin(ReadOnlyAdminMixin, MergeActionMixin, FlagListMixin
 
     def get_queryset(self, request) -> QuerySet[Order]:
         return orders_awaiting_confirmation(super().get_queryset(request))
-
-    def get_changelist(self, request, **kwargs):
-        return OrderPageChangeList
 
     @admin.display(description=_("waiting"), ordering="created_at")
     def waiting(self, order: Order) -> str:

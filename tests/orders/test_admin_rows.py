@@ -51,8 +51,9 @@ def test_rows_are_djangos_html(demo, supervisor_client, monkeypatch, url):
     _django_renders(monkeypatch)
     djangos = _page(supervisor_client, url)
 
-    assert ours.count('<tr><td class="action-checkbox">') >= 1
     assert ours == djangos
+    if "?" not in url:  # the demo's lists have rows (a filter may leave none)
+        assert ours.count('<tr><td class="action-checkbox">') >= 1
 
 
 def test_the_page_being_compared_has_rows_links_and_filters_preserved(demo, supervisor_client):
