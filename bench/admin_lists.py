@@ -10,6 +10,7 @@ as a supervisor (who sees every column and action).
 
 import argparse
 import cProfile
+import json
 import pstats
 import sys
 import time
@@ -107,6 +108,18 @@ def ab(client, *, requests: int, rounds: int) -> list[dict]:
     return results
 
 
+def plain(client, *, requests: int) -> dict[str, dict]:
+    """This tree as it is, no A/B inside (for alternating with another checkout): CPU ms and queries per page."""
+    figures = {}
+    for name, url in PAGES.items():
+        _get(client, url)
+        started = time.process_time()
+        for _ in range(requests):
+            _get(client, url)
+        figures[name] = {"cpu_ms": (time.process_time() - started) * 1000 / requests, "queries": _queries(client, url)}
+    return figures
+
+
 def _normalised(body: bytes) -> bytes:
     """The page without what differs between any two requests (the CSRF token, the CSP nonce)."""
     import re
@@ -135,6 +148,7 @@ def main() -> None:
     parser.add_argument("--variant", choices=["old", "new"], default="new", help="the rendering profiled")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument("--plain", action="store_true", help="no A/B: this tree's CPU ms per page as JSON")
     parser.add_argument("--database-url", help="default: $BENCH_DATABASE_URL with _scale appended")
     args = parser.parse_args()
 
@@ -143,6 +157,9 @@ def main() -> None:
     if args.profile:
         with _variant(args.variant):
             profile(client, args.profile, requests=args.requests, sort=args.sort, lines=args.lines)
+        return
+    if args.plain:
+        print(json.dumps(plain(client, requests=args.requests)))
         return
     results = ab(client, requests=args.requests, rounds=args.rounds)
     rows = [
