@@ -88,3 +88,19 @@ def test_rows_run_no_query_per_row(demo, supervisor_client):
         _page(supervisor_client, "/admin/orders/order/")
     assert Order.objects.count() > 10
     assert len(ours) <= 12
+
+
+@pytest.mark.parametrize(
+    ("url", "orders"),
+    [
+        ("/admin/orders/confirmationqueue/", Order.objects.filter(status="pending_confirmation")),
+        ("/admin/orders/order/", Order.objects.all()),
+    ],
+)
+def test_every_row_opens_its_orders_page(demo, supervisor_client, url, orders):
+    page = _page(supervisor_client, url)
+
+    shown = re.findall(r'<th class="field-external_id"><a href="/admin/orders/order/(\d+)/change/', page)
+    assert shown
+    assert {int(pk) for pk in shown} <= set(orders.values_list("pk", flat=True))
+    assert len(shown) == len(set(shown))
