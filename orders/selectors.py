@@ -175,6 +175,10 @@ ABNORMAL_REASON_LABELS = {
 }
 
 
+# The reasons whose condition is an EXISTS over another table.
+_ABNORMAL_BY_SUBQUERY = frozenset({"stock_shortfall", "purple_flag"})
+
+
 def abnormal_field(reason: str) -> str:
     """The annotation that says whether an order is listed for ``reason`` (``logistics.stalled`` →
     ``abnormal_logistics_stalled``)."""
@@ -228,9 +232,11 @@ def abnormal_orders(*, now=None) -> QuerySet[Order]:
         abnormal_field(name): ExpressionWrapper(condition, output_field=BooleanField())
         for name, condition in conditions.items()
     }
+    # PostgreSQL tries an OR's terms in the order written: the ones on the order's own columns first, so that
+    # an order listed for one of them (a stalled parcel, a hold) is never put through the EXISTS subqueries.
     any_reason = Q()
-    for condition in conditions.values():
-        any_reason |= condition
+    for name in sorted(conditions, key=lambda name: name in _ABNORMAL_BY_SUBQUERY):
+        any_reason |= conditions[name]
     return (
         Order.objects.filter(status__in=statuses_in_order(ABNORMAL_CANDIDATE_STATUSES))
         .filter(any_reason)

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from flags.selectors import open_flags_prefetch
-from orders.admin.lists import OrderListMixin, OrderPageChangeList
+from flags.selectors import open_flag_badges_prefetch
+from orders.admin.lists import OrderListMixin
 from orders.admin.plumbing import ReadOnlyAdminMixin
 from orders.admin.warehouse import FlagListMixin
 from orders.models import AbnormalOrder, Order
@@ -44,10 +44,7 @@ class AbnormalOrderAdmin(ReadOnlyAdminMixin, FlagListMixin, OrderListMixin, admi
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return abnormal_orders().prefetch_related(open_flags_prefetch())
-
-    def get_changelist(self, request, **kwargs):
-        return OrderPageChangeList
+        return abnormal_orders().prefetch_related(open_flag_badges_prefetch())
 
     @admin.display(description=_("reasons"))
     def reasons(self, order: Order) -> str:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin, OrderPageChangeList
+from orders.admin.lists import OpenCheckCodeFilter, OpenCheckSeverityFilter, OrderListMixin
 from orders.admin.merge import MergeActionMixin
 from orders.admin.plumbing import CONFIRM_PERMISSION, ReadOnlyAdminMixin
 from orders.admin.warehouse import FlagListMixin
@@ -34,13 +34,11 @@ class ConfirmationQueueAdmin(ReadOnlyAdminMixin, MergeActionMixin, FlagListMixin
     ordering = ["created_at", "id"]
     show_full_result_count = False
     list_per_page = 50
+    change_list_template = "admin/orders/confirmationqueue/change_list.html"
     actions = ["merge_selected_orders"]
 
     def get_queryset(self, request) -> QuerySet[Order]:
         return orders_awaiting_confirmation(super().get_queryset(request))
-
-    def get_changelist(self, request, **kwargs):
-        return OrderPageChangeList
 
     @admin.display(description=_("waiting"), ordering="created_at")
     def waiting(self, order: Order) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from flags.admin import flag_badges
-from flags.selectors import flag_categories, open_flags_prefetch
+from flags.selectors import flag_categories, open_flag_badges_prefetch
 from flags.services import flag_add, flag_clear
 from orders.admin.forms import VersionForm, text_field
 from orders.admin.plumbing import PageAction
@@ -165,7 +165,7 @@ class FlagListMixin:
     actions = ["print_pick_list"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(open_flags_prefetch())
+        return super().get_queryset(request).prefetch_related(open_flag_badges_prefetch())
 
     @admin.display(description=gettext_lazy("flags"))
     def flag_badges(self, order: Order) -> str:
