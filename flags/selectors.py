@@ -95,7 +95,6 @@ def open_flag_badges_prefetch() -> Prefetch:
     )
 
 
-
 def open_flag_of_category_exists(category_code: str) -> Exists:
     """EXISTS an open flag of that category on the outer order (``OuterRef("pk")``): a condition for
     annotations and filters. Keyed on the category, so that a supervisor re-colouring it changes nothing."""
