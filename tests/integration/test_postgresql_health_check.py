@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.db import close_old_connections, connection, connections
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _backend_pid() -> int:
