@@ -48,7 +48,7 @@ from pathlib import Path
 from bench.common import BENCH_DIR, database_url, django_setup, fail, machine, redis_url, results_write, table
 from bench.load import median, percentile
 
-TARGET = 0.5  # messages/s at least this times the no-op task's
+TARGET = 0.75  # messages/s at least this times the no-op task's (issue #17; the first round's was 0.5)
 SETTINGS = "bench.messages_settings"
 NOOP_TASK = "bench.tasks.noop"
 MESSAGE_TASK = "orders.tasks.message_send"
