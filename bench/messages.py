@@ -48,7 +48,7 @@ from pathlib import Path
 from bench.common import BENCH_DIR, database_url, django_setup, fail, machine, redis_url, results_write, table
 from bench.load import median, percentile
 
-TARGET = 0.5  # messages/s at least this times the no-op task's
+TARGET = 0.75  # messages/s at least this times the no-op task's (issue #17; the first round's was 0.5)
 SETTINGS = "bench.messages_settings"
 NOOP_TASK = "bench.tasks.noop"
 MESSAGE_TASK = "orders.tasks.message_send"
@@ -169,9 +169,10 @@ class Worker:
     def pids(self) -> list[int]:
         return [self.process.pid, *_children(self.process.pid)]
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the worker's processes (main and pool)."""
-        return sum(_cpu_seconds(pid) for pid in self.pids())
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time used so far by the worker's main process, and by all its processes (main and pool)."""
+        seconds = [_cpu_seconds(pid) for pid in self.pids()]
+        return seconds[0], sum(seconds)
 
     def _sample(self) -> None:
         while not self._sampling.wait(0.25):
@@ -303,7 +304,13 @@ def _wait_for(done, total: int, what: str, worker: Worker) -> None:
 
 
 def _summary(
-    name: str, count: int, started: float, ended: float, published: float, cpu: float, runtimes: list[float]
+    name: str,
+    count: int,
+    started: float,
+    ended: float,
+    published: float,
+    cpu: tuple[float, float],
+    runtimes: list[float],
 ) -> dict:
     seconds = ended - started
     return {
@@ -312,7 +319,10 @@ def _summary(
         "seconds": round(seconds, 3),
         "per_second": round(count / seconds, 1) if seconds > 0 else 0.0,
         "publish_seconds": round(published, 3),
-        "worker_cpu_ms": round(1000 * cpu / count, 3),
+        "worker_cpu_ms": round(1000 * cpu[1] / count, 3),
+        # The main process's share: its Redis polling goes on per second, not per task, so a slower kind
+        # of task pays more of it per task.
+        "main_cpu_ms": round(1000 * cpu[0] / count, 3),
         "runtime_p50_ms": round(percentile(runtimes, 50), 3),
         "runtime_p99_ms": round(percentile(runtimes, 99), 3),
         "runtimes_logged": len(runtimes),
@@ -338,7 +348,7 @@ def noop_run(worker: Worker, count: int, done_key: str) -> dict:
     started = time.time()
     worker.consuming(True)
     _wait_for(lambda: client.llen(done_key), count, "no-op tasks", worker)
-    cpu = worker.cpu_seconds() - cpu
+    cpu = tuple(now - before for now, before in zip(worker.cpu_seconds(), cpu, strict=True))
     ended_at = [float(value) for value in client.lrange(done_key, 0, -1)]
     if len(ended_at) != count:
         fail(f"{len(ended_at):,} no-op tasks ran for {count:,} published: some ran twice")
@@ -364,7 +374,7 @@ def messages_run(worker: Worker, order_ids: list[int]) -> dict:
     count = len(order_ids)
     finished = Message.objects.filter(status__in=[MessageStatus.SENT, MessageStatus.FAILED])
     _wait_for(finished.count, count, "messages", worker)
-    cpu = worker.cpu_seconds() - cpu
+    cpu = tuple(now - before for now, before in zip(worker.cpu_seconds(), cpu, strict=True))
     ended = Message.objects.aggregate(last=Max("sent_at"))["last"]
     # The worker records the message_sent event just after it marks the row sent (another statement).
     deadline = time.monotonic() + 10
@@ -428,7 +438,8 @@ def profile(count: int, limit: int) -> None:
     )
     for query in captured.captured_queries:
         print(f"  {query['sql'][:160]}")
-    profiler = cProfile.Profile()
+    # CPU time, not wall: on a busy machine the wall clock is mostly PostgreSQL's queue.
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     for message_id in profiled:
         message_deliver(message_id=message_id)
@@ -506,7 +517,8 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
                 r = runs[kind]
                 print(
                     f"round {number + 1} {kind:<8} {r['per_second']:8.1f}/s  {r['count']:,} in {r['seconds']:.2f} s"
-                    f" (published in {r['publish_seconds']:.2f} s)  worker CPU {r['worker_cpu_ms']:.2f} ms per task,"
+                    f" (published in {r['publish_seconds']:.2f} s)  worker CPU {r['worker_cpu_ms']:.2f} ms per task"
+                    f" (main {r['main_cpu_ms']:.2f}),"
                     f" runtime p50 {r['runtime_p50_ms']:.2f} p99 {r['runtime_p99_ms']:.2f} ms"
                     + (f"  queued at {r['queue_ms_per_message']:.2f} ms each" if kind == "messages" else ""),
                     flush=True,
@@ -524,7 +536,15 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
     medians = {
         kind: {
             key: median([r[kind][key] for r in rounds])
-            for key in ("per_second", "seconds", "publish_seconds", "worker_cpu_ms", "runtime_p50_ms", "runtime_p99_ms")
+            for key in (
+                "per_second",
+                "seconds",
+                "publish_seconds",
+                "worker_cpu_ms",
+                "main_cpu_ms",
+                "runtime_p50_ms",
+                "runtime_p99_ms",
+            )
         }
         for kind in ("noop", "messages")
     }
@@ -542,12 +562,22 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
             medians[kind]["seconds"],
             medians[kind]["publish_seconds"],
             medians[kind]["worker_cpu_ms"],
+            medians[kind]["main_cpu_ms"],
             medians[kind]["runtime_p50_ms"],
             medians[kind]["runtime_p99_ms"],
         ]
         for kind, label in (("noop", "no-op task"), ("messages", "confirmation messages"))
     ]
-    headers = ["tasks", "per s", "seconds", "published in s", "worker CPU ms", "runtime p50 ms", "runtime p99 ms"]
+    headers = [
+        "tasks",
+        "per s",
+        "seconds",
+        "published in s",
+        "worker CPU ms",
+        "of it main",
+        "runtime p50 ms",
+        "runtime p99 ms",
+    ]
     print(table(headers, rows))
     met = ratio >= TARGET
     print(f"\nmessages/no-op: {ratio:.2f}× (target ≥ {TARGET}×: {'met' if met else 'MISSED'})")

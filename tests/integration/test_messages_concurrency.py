@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders.events import Actor
@@ -81,3 +82,20 @@ def test_two_confirmations_racing_make_one_message(api, agent_api, catalogue, re
     assert not [i for i in ids if isinstance(i, BaseException)], ids
     assert len(set(ids)) == 1
     assert Message.objects.filter(order=order, kind="confirmation").count() == 1
+
+
+def test_the_claim_and_the_sent_mark_commit_asynchronously_and_only_themselves(confirmed_order, recording):
+    message = Message.objects.get(order=confirmed_order)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert message_deliver(message_id=message.pk) is None
+
+    claim, mark = (query["sql"] for query in captured.captured_queries)
+    assert "set_config('synchronous_commit', 'off', true)" in claim
+    assert "set_config('synchronous_commit', 'off', true)" in mark
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1)
+    assert OrderEvent.objects.filter(order=confirmed_order, type="message_sent").count() == 1
+    with connection.cursor() as cursor:  # local to their own transaction: the next commit waits again
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
