@@ -200,7 +200,7 @@ PHASES = [
     ("  snapshot: the buyer's history", "orders/checks/snapshot.py", "order_snapshot"),
     ("  check engine", "orders/checks/base.py", "checks_run"),
     ("  flags for the findings", "flags/services.py", "flags_build_for_intake"),
-    ("  check results stored", "orders/services/intake.py", "intake_findings_store"),
+    ("  the order's rows written", "orders/services/intake_rows.py", "intake_rows_insert"),
     ("input validation", "orders/api/reuse.py", "validate"),
     ("the response (detail_response)", "orders/api/views/common.py", "detail_response"),
     ("  the order fetched again with its prefetches", "orders/api/views/common.py", "order_or_404"),

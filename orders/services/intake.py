@@ -8,13 +8,12 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from flags.models import Flag
 from flags.services import flags_build_for_intake
 from orders.addresses import Address
 from orders.catalogue_cache import catalogue_variants
 from orders.checks import Finding, checks_run
 from orders.checks.snapshot import order_snapshot
-from orders.events import Actor, events_record, received_event
+from orders.events import Actor, received_event
 from orders.exceptions import ExternalIdConflict
 from orders.models import (
     CheckResult,
@@ -30,15 +29,14 @@ from orders.money import ZERO, quantize
 from orders.pricing import order_totals, shipping_quote, totals_refresh
 from orders.selectors import order_detail_attach, order_detail_forget
 from orders.services.gifts import gift_day, gift_lines_build, gift_lines_data, gift_skus
+from orders.services.intake_rows import intake_rows_insert
 from orders.services.pipeline import order_after_intake
 from orders.shop_config import shop_config
 
 
-def intake_findings_store(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
-    """Store a new order's findings (the order is saved); the intake's one event lists them."""
-    return CheckResult.objects.bulk_create(
-        [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
-    )
+def intake_findings_build(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
+    """A new order's findings as unsaved check results (intake writes them with the order's other rows)."""
+    return [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
 
 
 def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:
@@ -209,28 +207,21 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     findings = checks_run(snapshot)
     order.status = OrderStatus.PENDING_CONFIRMATION
     order.open_blockers, order.open_warnings = intake_open_counts(findings)
-    order.save(force_insert=True)
-
-    for line in lines:
-        line.order = order
-    OrderLine.objects.bulk_create(lines)
-
     actor = Actor.storefront(storefront)
     flags = flags_build_for_intake(order=order, findings=findings, actor=actor)
-    Flag.objects.bulk_create(flags)
-    checks = intake_findings_store(order=order, findings=findings)
+    checks = intake_findings_build(order=order, findings=findings)
     # The arrival is one change, so one event: the order as received, the status it entered the
     # queue with, the checks it raised and the flags it got (later changes each have their own).
-    events = events_record(
-        received_event(
-            order=order,
-            actor=actor,
-            totals=order_totals(order).as_strings(),
-            checks=[f.code for f in findings],
-            flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
-            gifts=gift_lines_data(lines),
-        )
+    event = received_event(
+        order=order,
+        actor=actor,
+        totals=order_totals(order).as_strings(),
+        checks=[f.code for f in findings],
+        flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
+        gifts=gift_lines_data(lines),
     )
+    events = [event]
+    intake_rows_insert(order=order, lines=lines, flags=flags, checks=checks, events=events)
     order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)
     order_after_intake(order=order, snapshot=snapshot, findings=findings, actor=actor, config=config)
     if order.status != OrderStatus.PENDING_CONFIRMATION:

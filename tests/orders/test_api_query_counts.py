@@ -8,7 +8,9 @@ prefetching load after it (``OrderViewMixin.change``); ``retrieve`` renders from
 The same numbers hold on SQLite (the unit layer) and PostgreSQL (run it with ``DATABASE_URL`` on your
 PostgreSQL database): ``select_for_update`` and the atomic blocks' savepoints are one query each on both.
 The one backend-dependent path on these requests, a NEW buyer's upsert (PostgreSQL ``INSERT … ON CONFLICT``;
-SQLite a select, a savepoint and an insert), is kept out: the buyer of ``create`` exists already. A change
+SQLite a select, a savepoint and an insert), is kept out: the buyer of ``create`` exists already. The other:
+on PostgreSQL intake writes all of a new order's rows in one statement (``orders.services.intake_rows``), on
+SQLite one insert per table (``CREATE_ON_POSTGRESQL``). A change
 that moves a count on purpose updates ``EXPECTED`` and says why in its commit.
 """
 
@@ -307,7 +309,7 @@ ACTIONS: dict[str, Callable[[Clients], Call]] = {
 # Per request: the token and the staff user's permissions (3 queries; a storefront's token is cached), the scope
 # check (1), the service, then the detail (7: the order and its six prefetched relations).
 EXPECTED = {
-    "create": 11,  # no scope check, no detail load: intake hands back the order it loaded
+    "create": 11,  # no scope check, no detail load: intake hands back the order it loaded; on SQLite, see below
     "retrieve": 10,
     "list": 5,
     "abnormal": 5,
@@ -350,6 +352,11 @@ EXPECTED = {
 }
 
 
+# The savepoint, the buyer, the catalogue, the buyer's history (2), the order's rows (1: order, line, flag, two
+# check results and the event), the savepoint's release.
+CREATE_ON_POSTGRESQL = 7
+
+
 @pytest.mark.parametrize("name", list(ACTIONS))
 def test_query_count_of_each_rest_action(name, api, agent_api, warehouse_api, catalogue):
     call = ACTIONS[name](Clients(storefront=api, agent=agent_api, warehouse=warehouse_api))
@@ -360,7 +367,7 @@ def test_query_count_of_each_rest_action(name, api, agent_api, warehouse_api, ca
         response = call.send()
 
     assert response.status_code == call.status, response.content
-    expected = EXPECTED[name]
+    expected = CREATE_ON_POSTGRESQL if name == "create" and connection.vendor == "postgresql" else EXPECTED[name]
     assert len(captured) == expected, f"{name}: {len(captured)} queries\n" + "\n".join(
         query["sql"] for query in captured.captured_queries
     )
