@@ -40,6 +40,9 @@ def main() -> None:
     parser.add_argument("--no-cprofile", action="store_true", help="time without cProfile (its overhead)")
     parser.add_argument("--json", action="store_true", help="print only the figures, as JSON (for --compare)")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--profile-buyers", choices=["all", "new", "repeat"], default="all", help="whose requests cProfile sees"
+    )
     parser.add_argument("--compare", metavar="DIR", help="another checkout to run against, alternating")
     parser.add_argument("--rounds", type=int, default=4, help="with --compare: rounds of each tree")
     args = parser.parse_args()
@@ -87,10 +90,11 @@ def main() -> None:
         buyers_seen.add(buyer)
         with CaptureQueriesContext(connection) as captured:
             started, cpu_started = time.perf_counter(), time.process_time()
-            if profiler:
+            profiled = profiler is not None and args.profile_buyers in ("all", kind)
+            if profiled:
                 profiler.enable()
             response = client.post(path, payload, content_type="application/json", **headers)
-            if profiler:
+            if profiled:
                 profiler.disable()
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         if response.status_code not in (200, 201):
