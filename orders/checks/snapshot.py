@@ -22,6 +22,7 @@ from orders.models import (
     statuses_in_order,
 )
 from orders.shop_config import ShopConfig, shop_config
+from orders.sql import prepared
 
 # The history checks look at this many of the buyer's most recent other orders: enough for the
 # mergeable hint and duplicates (both about the last day) and for the sizes a buyer usually takes.
@@ -58,7 +59,7 @@ def _history_sql() -> str:
     than the database spent running it. One round trip: the buyer's most recent other orders, each
     joined to its lines where a check looks at them (orders the buyer bought: size history; orders
     since the duplicate window opened: duplicates), one row per line (or one for an order without).
-    Names come from the models' metadata."""
+    Names come from the models' metadata. Prepared: its planning took longer than its run."""
     q = connection.ops.quote_name
     order, line = Order._meta, OrderLine._meta
     variant, product = Variant._meta, Product._meta
@@ -89,7 +90,7 @@ def _history_sql() -> str:
         f"ORDER BY o.{q('id')} DESC LIMIT {HISTORY_DEPTH}"
     )
     at = f"COALESCE(h.{q('placed_at')}, h.{q('created_at')})"
-    return (
+    return prepared(
         f"WITH h AS ({orders}) "  # noqa: S608 - as above
         f"SELECT h.*, l.{q('sku')}, l.{q('size')}, p.{q('category')} FROM h "
         f"LEFT JOIN {q(line.db_table)} l ON l.{q('order_id')} = h.{q('id')} "

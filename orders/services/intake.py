@@ -32,6 +32,7 @@ from orders.services.gifts import gift_day, gift_lines_build, gift_lines_data, g
 from orders.services.intake_rows import intake_rows_insert
 from orders.services.pipeline import order_after_intake
 from orders.shop_config import shop_config
+from orders.sql import prepared
 
 
 def intake_findings_build(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
@@ -150,7 +151,7 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
     )
     columns = [quote("id"), *(quote(f.column) for f in fields)]
     # Only the model's own column names are interpolated; every value is a query parameter.
-    sql = (
+    sql = prepared(
         f"INSERT INTO {table} ({', '.join(quote(column) for column, _value in insert)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(insert))}) "
         f"ON CONFLICT ({quote('storefront_id')}, {quote('external_id')}) DO UPDATE SET {updates} "

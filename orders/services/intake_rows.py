@@ -16,6 +16,7 @@ from django.db.models import Field, Model
 
 from flags.models import Flag
 from orders.models import CheckResult, Order, OrderEvent, OrderLine
+from orders.sql import prepared
 
 # The tables that hang off a new order, in the order they are written.
 _CHILDREN: tuple[type[Model], ...] = (OrderLine, Flag, CheckResult, OrderEvent)
@@ -55,7 +56,8 @@ def intake_rows_insert(
     ids = "".join(f", ARRAY(SELECT {_quote('id')} FROM {name} ORDER BY 1)" for _objects, name in written)  # noqa: S608
     select = f"SELECT (SELECT {_quote('id')} FROM o){ids}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {select}", params)
+        # Prepared: one plan per shape (how many lines, flags, check results) and connection.
+        cursor.execute(prepared(f"WITH {', '.join(parts)} {select}"), params)
         row = cursor.fetchone()
     _saved(order, row[0])
     for (objects, _name), object_ids in zip(written, row[1:], strict=True):
