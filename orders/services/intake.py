@@ -1,11 +1,13 @@
 """Order intake from storefronts: idempotent by (storefront, external_id), all-or-nothing."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from flags.services import flags_build_for_intake
@@ -139,29 +141,41 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
     """``get_or_create`` and the update in one statement: INSERT … ON CONFLICT DO UPDATE, the same
     rule (a value sent replaces the stored one, an empty one keeps it), one round trip instead of
     four for a new buyer, and no savepoint: the conflict clause settles concurrent first orders."""
-    fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+    fields = _customer_fields()
     now = timezone.now()
     row_values = {"storefront_id": storefront_id, "external_id": external_id, "created_at": now, "updated_at": now}
     insert = [(f.column, values.get(f.attname, row_values.get(f.attname, f.get_default()))) for f in fields]
-    quote = connection.ops.quote_name
-    table = quote(Customer._meta.db_table)
-    updates = ", ".join(
-        [f"{quote(name)} = COALESCE(NULLIF(EXCLUDED.{quote(name)}, ''), {table}.{quote(name)})" for name in values]
-        + [f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}"]
-    )
-    columns = [quote("id"), *(quote(f.column) for f in fields)]
-    # Only the model's own column names are interpolated; every value is a query parameter.
-    sql = prepared(
-        f"INSERT INTO {table} ({', '.join(quote(column) for column, _value in insert)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(insert))}) "
-        f"ON CONFLICT ({quote('storefront_id')}, {quote('external_id')}) DO UPDATE SET {updates} "
-        f"RETURNING {', '.join(columns)}, (xmax = 0)"
-    )
+    sql = _customer_upsert_sql(tuple(values))
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for _column, value in insert])
         row = cursor.fetchone()
     customer = Customer.from_db(connection.alias, ["id", *(f.attname for f in fields)], row[:-1])
     return customer, bool(row[-1])
+
+
+@functools.cache
+def _customer_fields() -> tuple[Field, ...]:
+    return tuple(f for f in Customer._meta.concrete_fields if not f.primary_key)
+
+
+@functools.cache
+def _customer_upsert_sql(updated: tuple[str, ...]) -> str:
+    """The upsert updating the ``updated`` fields (those the order sent), built once per combination."""
+    fields = _customer_fields()
+    quote = connection.ops.quote_name
+    table = quote(Customer._meta.db_table)
+    updates = ", ".join(
+        [f"{quote(name)} = COALESCE(NULLIF(EXCLUDED.{quote(name)}, ''), {table}.{quote(name)})" for name in updated]
+        + [f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}"]
+    )
+    columns = [quote("id"), *(quote(f.column) for f in fields)]
+    # Only the model's own column names are interpolated; every value is a query parameter.
+    return prepared(
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('storefront_id')}, {quote('external_id')}) DO UPDATE SET {updates} "
+        f"RETURNING {', '.join(columns)}, (xmax = 0)"
+    )
 
 
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
