@@ -38,7 +38,13 @@ def phone_normalise(raw: str) -> str:
     but is not valid (wrong length, unassigned prefix) is returned too: the ``phone.invalid`` check
     reports it as a blocker so that an agent can fix it with the buyer.
     """
-    region = settings.ORDERDESK["PHONE_DEFAULT_REGION"]
+    return _phone_e164(raw, settings.ORDERDESK["PHONE_DEFAULT_REGION"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_e164(raw: str, region: str) -> str:
+    """Parsed once per process and text: an order brings the same number two or three times (the
+    buyer, the default address, the shipping address), and repeat buyers bring it again."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:

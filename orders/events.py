@@ -2,7 +2,8 @@
 
 Each event type has its factory here, named after it (``<type>_event``), taking exactly the data
 that event carries and returning the event unsaved; ``events_record`` writes what they build, one
-event or several in one INSERT. Status changes are the exception: ``order_transition``
+event or several in one INSERT (intake writes its ``received`` event with the new order's other rows,
+``orders.services.intake_rows``). Status changes are the exception: ``order_transition``
 (``orders.services.lifecycle``) writes them through ``transition_event`` (before, after, and what
 the transition adds). Nothing else builds an ``OrderEvent``, so each type's ``data`` has one shape.
 """

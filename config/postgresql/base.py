@@ -1,5 +1,6 @@
-"""Django's PostgreSQL backend with three changes: small bulk inserts use plain VALUES (see compiler.py),
-timestamps are parsed by psycopg's C loader, and the health check asks the socket before it asks the server
+"""Django's PostgreSQL backend with four changes: small bulk inserts use plain VALUES (see compiler.py),
+statements marked by ``orders.raw_sql.prepared`` are prepared on their connection, timestamps are parsed by
+psycopg's C loader, and the health check asks the socket before it asks the server
 (``close_if_health_check_failed``).
 
 Django registers a ``timestamptz`` loader of its own (``psycopg_any.BaseTzLoader``): psycopg's pure
@@ -16,6 +17,21 @@ from datetime import UTC
 from django.db.backends.postgresql import base, operations
 from psycopg import OperationalError, _cmodule, pq
 from psycopg.types.datetime import TimestamptzLoader
+
+from orders.raw_sql import PREPARED_MARK
+
+# psycopg prepares a statement after this many runs; the project's statements ask instead (``prepare=True``),
+# so no other query is ever prepared automatically (a generic plan could hurt the lists' skewed filters).
+ONLY_WHEN_ASKED = 2**31 - 1
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    """Prepares the statements that carry ``PREPARED_MARK`` (server-side binding only)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if prepare is None and isinstance(query, str) and query.startswith(PREPARED_MARK):
+            prepare = True
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -77,3 +93,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
+
+    def get_connection_params(self) -> dict:
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is base.ServerBindingCursor:
+            params["cursor_factory"] = PreparingCursor
+            if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
+                params["prepare_threshold"] = ONLY_WHEN_ASKED
+        return params

@@ -20,7 +20,7 @@ from orders.models import (
     Variant,
     statuses_in_order,
 )
-from orders.raw_sql import row_datetime
+from orders.raw_sql import prepared, row_datetime
 from orders.shop_config import ShopConfig, shop_config
 
 # The history checks look at this many of the buyer's most recent other orders: enough for the
@@ -53,9 +53,12 @@ def order_lines_with_catalogue(order: Order) -> list[OrderLine]:
 
 
 @functools.cache
-def _history_sql() -> tuple[str, str]:
-    """The two history reads, written out once: on intake's hot path the ORM spent more time
-    compiling them than the database spent running them. Names come from the models' metadata."""
+def _history_sql() -> str:
+    """The history read, written out once: on intake's hot path the ORM spent more time compiling it
+    than the database spent running it. One round trip: the buyer's most recent other orders, each
+    joined to its lines where a check looks at them (orders the buyer bought: size history; orders
+    since the duplicate window opened: duplicates), one row per line (or one for an order without).
+    Names come from the models' metadata. Prepared: its planning took longer than its run."""
     q = connection.ops.quote_name
     order, line = Order._meta, OrderLine._meta
     variant, product = Variant._meta, Product._meta
@@ -76,55 +79,61 @@ def _history_sql() -> tuple[str, str]:
     check = CheckResult._meta
     merge_hint = (
         f"EXISTS (SELECT 1 FROM {q(check.db_table)} c WHERE c.{q('order_id')} = o.{q('id')} "  # noqa: S608
-        f"AND c.{q('code')} = 'order.mergeable' AND c.{q('status')} <> 'resolved')"
+        f"AND c.{q('code')} = 'order.mergeable' AND c.{q('status')} <> 'resolved') AS {q('merge_hint')}"
     )
     closed = ", ".join(["%s"] * len(CLOSED_STATUSES))
+    bought = ", ".join(["%s"] * len(BOUGHT_STATUSES))
     orders = (
         f"SELECT {order_columns}, {merge_hint} FROM {q(order.db_table)} o "  # noqa: S608 - metadata only
-        f"WHERE {q('customer_id')} = %s AND {q('id')} <> %s AND {q('status')} NOT IN ({closed}) "
-        f"ORDER BY {q('id')} DESC LIMIT {HISTORY_DEPTH}"
+        f"WHERE o.{q('customer_id')} = %s AND o.{q('id')} <> %s AND o.{q('status')} NOT IN ({closed}) "
+        f"ORDER BY o.{q('id')} DESC LIMIT {HISTORY_DEPTH}"
     )
-    lines = (
-        f"SELECT l.{q('order_id')}, l.{q('sku')}, l.{q('size')}, p.{q('category')} "  # noqa: S608 - as above
-        f"FROM {q(line.db_table)} l "
+    at = f"COALESCE(h.{q('placed_at')}, h.{q('created_at')})"
+    return prepared(
+        f"WITH h AS ({orders}) "  # noqa: S608 - as above
+        f"SELECT h.*, l.{q('sku')}, l.{q('size')}, p.{q('category')} FROM h "
+        f"LEFT JOIN {q(line.db_table)} l ON l.{q('order_id')} = h.{q('id')} "
+        f"AND (h.{q('status')} IN ({bought}) OR {at} >= %s) "
         f"LEFT JOIN {q(variant.db_table)} v ON v.{q('id')} = l.{q('variant_id')} "
         f"LEFT JOIN {q(product.db_table)} p ON p.{q('id')} = v.{q('product_id')} "
-        f"WHERE l.{q('order_id')} IN "
+        f"ORDER BY h.{q('id')} DESC, l.{q('id')}"
     )
-    return orders, lines
 
 
 def _other_orders(order: Order, *, recent_since: datetime) -> tuple[OtherOrder, ...]:
-    """The buyer's other orders. Their lines are read only where a check looks at them: orders the
-    buyer bought (size history) and orders since ``recent_since`` (duplicates)."""
-    orders_sql, lines_sql = _history_sql()
+    """The buyer's other orders (at most ``HISTORY_DEPTH``, newest first). Their lines are read only
+    where a check looks at them: orders the buyer bought (size history) and orders since
+    ``recent_since`` (duplicates)."""
+    params = [
+        order.customer_id,
+        order.pk or 0,
+        *statuses_in_order(CLOSED_STATUSES),
+        *statuses_in_order(BOUGHT_STATUSES),
+        connection.ops.adapt_datetimefield_value(recent_since),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(orders_sql, [order.customer_id, order.pk or 0, *statuses_in_order(CLOSED_STATUSES)])
-        rows = [
-            (row[0], row[1], row[2], row_datetime(row[3]), row_datetime(row[4]), *row[5:]) for row in cursor.fetchall()
-        ]
-        if not rows:
-            return ()
-        wanted = [row[0] for row in rows if row[2] in BOUGHT_STATUSES or (row[3] or row[4]) >= recent_since]
-        line_rows = []
-        if wanted:
-            cursor.execute(lines_sql + f"({', '.join(['%s'] * len(wanted))})", wanted)
-            line_rows = cursor.fetchall()
+        cursor.execute(_history_sql(), params)
+        rows = cursor.fetchall()
+    orders: dict[int, tuple] = {}
     skus: dict[int, set[str]] = defaultdict(set)
     sizes: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for order_id, sku, size, category in line_rows:
+    for row in rows:
+        order_id, sku, size, category = row[0], *row[-3:]
+        orders.setdefault(order_id, row[:-3])
+        if sku is None:  # no line read for this order
+            continue
         skus[order_id].add(sku)
         if category and size:
             sizes[order_id].append((category, size))
     others = []
-    for order_id, external_id, status, placed_at, created_at, province, city, district, street, hint in rows:
+    for order_id, external_id, status, placed_at, created_at, province, city, district, street, hint in orders.values():
         address = Address(province=province, city=city, district=district, street=street)
         others.append(
             OtherOrder(
                 id=order_id,
                 external_id=external_id,
                 status=status,
-                at=placed_at or created_at,
+                at=row_datetime(placed_at) or row_datetime(created_at),
                 address_key=address.comparison_key(),
                 skus=frozenset(skus[order_id]),
                 sizes=tuple(sizes[order_id]),

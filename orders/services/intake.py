@@ -1,20 +1,21 @@
 """Order intake from storefronts: idempotent by (storefront, external_id), all-or-nothing."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
-from flags.models import Flag
 from flags.services import flags_build_for_intake
 from orders.addresses import Address
 from orders.catalogue_cache import catalogue_variants
 from orders.checks import Finding, checks_run
 from orders.checks.snapshot import order_snapshot
-from orders.events import Actor, events_record, received_event
+from orders.events import Actor, received_event
 from orders.exceptions import ExternalIdConflict
 from orders.models import (
     CheckResult,
@@ -28,17 +29,17 @@ from orders.models import (
 )
 from orders.money import ZERO, quantize
 from orders.pricing import order_totals, shipping_quote, totals_refresh
+from orders.raw_sql import prepared
 from orders.selectors import order_detail_attach, order_detail_forget
 from orders.services.gifts import gift_day, gift_lines_build, gift_lines_data, gift_skus
+from orders.services.intake_rows import intake_rows_insert
 from orders.services.pipeline import order_after_intake
 from orders.shop_config import shop_config
 
 
-def intake_findings_store(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
-    """Store a new order's findings (the order is saved); the intake's one event lists them."""
-    return CheckResult.objects.bulk_create(
-        [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
-    )
+def intake_findings_build(*, order: Order, findings: list[Finding]) -> list[CheckResult]:
+    """A new order's findings as unsaved check results (intake writes them with the order's other rows)."""
+    return [CheckResult(order=order, code=f.code, key=f.key, severity=f.severity, data=f.data) for f in findings]
 
 
 def intake_open_counts(findings: list[Finding]) -> tuple[int, int]:
@@ -140,29 +141,41 @@ def _customer_upsert_postgresql(storefront_id: int, external_id: str, values: di
     """``get_or_create`` and the update in one statement: INSERT … ON CONFLICT DO UPDATE, the same
     rule (a value sent replaces the stored one, an empty one keeps it), one round trip instead of
     four for a new buyer, and no savepoint: the conflict clause settles concurrent first orders."""
-    fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+    fields = _customer_fields()
     now = timezone.now()
     row_values = {"storefront_id": storefront_id, "external_id": external_id, "created_at": now, "updated_at": now}
     insert = [(f.column, values.get(f.attname, row_values.get(f.attname, f.get_default()))) for f in fields]
-    quote = connection.ops.quote_name
-    table = quote(Customer._meta.db_table)
-    updates = ", ".join(
-        [f"{quote(name)} = COALESCE(NULLIF(EXCLUDED.{quote(name)}, ''), {table}.{quote(name)})" for name in values]
-        + [f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}"]
-    )
-    columns = [quote("id"), *(quote(f.column) for f in fields)]
-    # Only the model's own column names are interpolated; every value is a query parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(column) for column, _value in insert)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(insert))}) "
-        f"ON CONFLICT ({quote('storefront_id')}, {quote('external_id')}) DO UPDATE SET {updates} "
-        f"RETURNING {', '.join(columns)}, (xmax = 0)"
-    )
+    sql = _customer_upsert_sql(tuple(values))
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for _column, value in insert])
         row = cursor.fetchone()
     customer = Customer.from_db(connection.alias, ["id", *(f.attname for f in fields)], row[:-1])
     return customer, bool(row[-1])
+
+
+@functools.cache
+def _customer_fields() -> tuple[Field, ...]:
+    return tuple(f for f in Customer._meta.concrete_fields if not f.primary_key)
+
+
+@functools.cache
+def _customer_upsert_sql(updated: tuple[str, ...]) -> str:
+    """The upsert updating the ``updated`` fields (those the order sent), built once per combination."""
+    fields = _customer_fields()
+    quote = connection.ops.quote_name
+    table = quote(Customer._meta.db_table)
+    updates = ", ".join(
+        [f"{quote(name)} = COALESCE(NULLIF(EXCLUDED.{quote(name)}, ''), {table}.{quote(name)})" for name in updated]
+        + [f"{quote('updated_at')} = EXCLUDED.{quote('updated_at')}"]
+    )
+    columns = [quote("id"), *(quote(f.column) for f in fields)]
+    # Only the model's own column names are interpolated; every value is a query parameter.
+    return prepared(
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('storefront_id')}, {quote('external_id')}) DO UPDATE SET {updates} "
+        f"RETURNING {', '.join(columns)}, (xmax = 0)"
+    )
 
 
 def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
@@ -209,28 +222,21 @@ def _create(*, storefront, data: OrderInput, intake_hash: str) -> Order:
     findings = checks_run(snapshot)
     order.status = OrderStatus.PENDING_CONFIRMATION
     order.open_blockers, order.open_warnings = intake_open_counts(findings)
-    order.save(force_insert=True)
-
-    for line in lines:
-        line.order = order
-    OrderLine.objects.bulk_create(lines)
-
     actor = Actor.storefront(storefront)
     flags = flags_build_for_intake(order=order, findings=findings, actor=actor)
-    Flag.objects.bulk_create(flags)
-    checks = intake_findings_store(order=order, findings=findings)
+    checks = intake_findings_build(order=order, findings=findings)
     # The arrival is one change, so one event: the order as received, the status it entered the
     # queue with, the checks it raised and the flags it got (later changes each have their own).
-    events = events_record(
-        received_event(
-            order=order,
-            actor=actor,
-            totals=order_totals(order).as_strings(),
-            checks=[f.code for f in findings],
-            flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
-            gifts=gift_lines_data(lines),
-        )
+    event = received_event(
+        order=order,
+        actor=actor,
+        totals=order_totals(order).as_strings(),
+        checks=[f.code for f in findings],
+        flags=[f"{flag.colour}:{flag.category.code}" for flag in flags],
+        gifts=gift_lines_data(lines),
     )
+    events = [event]
+    intake_rows_insert(order=order, lines=lines, flags=flags, checks=checks, events=events)
     order_detail_attach(order, lines=lines, checks=checks, flags=flags, events=events)
     order_after_intake(order=order, snapshot=snapshot, findings=findings, actor=actor, config=config)
     if order.status != OrderStatus.PENDING_CONFIRMATION:

@@ -2,6 +2,7 @@
 
 from collections.abc import Collection
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -88,15 +89,43 @@ def siblings_recheck_later(order: Order) -> None:
         .exclude(pk=order.pk)
         .values_list("id", flat=True)[:50]
     )
-    if sibling_ids:
-        transaction.on_commit(lambda: orders_recheck.delay(sorted(sibling_ids)))
+    _recheck_siblings_later(sibling_ids)
 
 
 def _mergeable_ids(findings: list[Finding]) -> set[int]:
     return {i for f in findings if f.code == "order.mergeable" for i in f.data.get("orders", [])}
 
 
+# A re-check queued and not started yet reads the orders as they are when it runs: a second one for
+# the same order would find nothing the first does not. So an order's re-check is published once until
+# its task starts (``recheck_started``). The mark expires in case the task is lost (a purged queue).
+RECHECK_QUEUED_SECONDS = 600
+
+
+def _queued_key(order_id: int) -> str:
+    return f"orders:recheck-queued:{order_id}"
+
+
 def _recheck_siblings_later(order_ids) -> None:
     sibling_ids = sorted(order_ids)
     if sibling_ids:
-        transaction.on_commit(lambda: orders_recheck.delay(sibling_ids))
+        transaction.on_commit(lambda: _recheck_publish(sibling_ids))
+
+
+def _recheck_publish(order_ids: list[int]) -> None:
+    """Publish one re-check of those of ``order_ids`` that have none queued (a burst of one buyer's
+    orders publishes one task per sibling, not one per new order): one cache read, and when something
+    is published, one write."""
+    keys = {order_id: _queued_key(order_id) for order_id in order_ids}
+    queued = cache.get_many(keys.values())
+    due = [order_id for order_id, key in keys.items() if key not in queued]
+    if not due:
+        return
+    cache.set_many({keys[order_id]: 1 for order_id in due}, timeout=RECHECK_QUEUED_SECONDS)
+    orders_recheck.delay(due)
+
+
+def recheck_started(order_ids: list[int]) -> None:
+    """The re-check task of ``order_ids`` is starting: a change from now on publishes another. Called
+    before the orders are read, so no change falls between the read and the mark."""
+    cache.delete_many([_queued_key(order_id) for order_id in order_ids])
