@@ -14,6 +14,11 @@ Bodies cycle through the situations of the seed manuals (``orders.demo.ORDERS``)
 and buyers drawn from a pool, so repeat buyers (history checks, mergeable hints) occur as in a real shop.
 Each round runs the targets in turn (the order alternates between rounds); the table shows medians over
 rounds, the ratios service/baseline and the targets of issue 7. Results go to ``bench/results/``.
+
+For the capacity plan, each round also records what one request cost (``bench/capacity.py``): gunicorn's
+CPU (master and workers, from ``/proc``), PostgreSQL's transactions in the bench database and WAL bytes
+(the whole cluster's), from idle to idle, divided by the orders the round stored (the floor: by the
+requests answered), warm-up included.
 """
 
 import argparse
@@ -25,6 +30,7 @@ import sys
 import time
 import urllib.request
 
+from bench.capacity import Meter
 from bench.common import (
     BENCH_DIR,
     database_url,
@@ -212,6 +218,38 @@ def _verify(results: dict[str, list[LoadResult]], run_id: str) -> dict:
     return counts
 
 
+def _stored(name: str) -> int | None:
+    """Rows the target stores one per request (orders), counted before and after a round; None for the floor."""
+    from django.db import connection
+
+    from bench.baseline.models import BaselineOrder
+    from orders.models import Order
+
+    model = {"service": Order, "baseline": BaselineOrder}.get(name)
+    count = model.objects.count() if model else None
+    connection.close()
+    return count
+
+
+def _capacity(costs: dict[str, list[dict]]) -> tuple[list[list[object]], dict]:
+    """Medians over rounds of what one request cost the server and PostgreSQL, and what follows."""
+    rows, summary = [], {}
+    for name, runs in costs.items():
+        runs = [run for run in runs if run.get("units")]
+        if not runs:
+            continue
+        cpu = median([run["server_cpu_ms"] for run in runs])
+        summary[name] = {
+            "server_cpu_ms": round(cpu, 3),
+            "per_core_per_second": round(1000 / cpu, 1) if cpu else 0.0,
+            "transactions": median([run["transactions"] for run in runs]),
+            "wal_bytes": median([run["wal_bytes"] for run in runs]),
+        }
+        s = summary[name]
+        rows.append([name, s["server_cpu_ms"], s["per_core_per_second"], s["transactions"], round(s["wal_bytes"])])
+    return rows, summary
+
+
 def _celery_purge() -> None:
     """Drop the re-check tasks intake published (no worker runs during the benchmark)."""
     from django.conf import settings
@@ -259,13 +297,18 @@ def main() -> None:
         workers=args.workers, worker_class=args.worker_class, threads=args.threads, database=database, redis=redis
     )
     results: dict[str, list[LoadResult]] = {name: [] for name in names}
+    costs: dict[str, list[dict]] = {name: [] for name in names}
+    meter = None
     try:
         server.wait_ready()
         _prime(server.port, targets, names)
+        meter = Meter(database, server.process.pid)
         for round_number in range(args.rounds):
             order = names if round_number % 2 == 0 else list(reversed(names))
             for name in order:
                 target = targets[name]
+                stored_before = _stored(name)
+                before = meter.snapshot()
                 result = load_run(
                     name=name,
                     url_host="127.0.0.1",
@@ -278,14 +321,23 @@ def main() -> None:
                     duration=args.duration,
                     warmup=args.warmup,
                 )
+                after = meter.snapshot()
+                stored_after = _stored(name)
+                units = result.answered if stored_before is None else stored_after - stored_before
+                cost = Meter.cost(before, after, units)
                 results[name].append(result)
+                costs[name].append(cost)
                 print(
                     f"round {round_number + 1} {name:<9} {result.rps:8.1f} req/s"
                     f"  p50 {result.percentile(50):7.2f} ms  p99 {result.percentile(99):7.2f} ms"
-                    f"  errors {result.errors}  client CPU {result.client_cpu:.0%}",
+                    f"  errors {result.errors}  client CPU {result.client_cpu:.0%}"
+                    f"  | per request: server CPU {cost.get('server_cpu_ms', 0):.2f} ms,"
+                    f" {cost.get('transactions', 0):.2f} PG transactions, {cost.get('wal_bytes', 0):,.0f} WAL bytes",
                     flush=True,
                 )
     finally:
+        if meter is not None:
+            meter.close()
         server.stop()
         _celery_purge()
 
@@ -308,6 +360,13 @@ def main() -> None:
         f"gunicorn {args.workers} × {args.worker_class}; {info['cores']} cores"
     )
     print(table(["target", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "client CPU"], rows))
+
+    capacity_rows, capacity = _capacity(costs)
+    print(
+        "\nwhat one request costs (medians of rounds; requests of the whole run, warm-up included; WAL is the"
+        " whole PostgreSQL cluster's: on a shared server other sessions' writes are in it)"
+    )
+    print(table(["target", "server CPU ms", "req/s per core", "PG transactions", "WAL bytes"], capacity_rows))
 
     verdict = {}
     if "service" in summary and "baseline" in summary and summary["baseline"]["rps"]:
@@ -338,6 +397,8 @@ def main() -> None:
             "generator_ceiling": ceiling.summary(),
             "runs": {name: [r.summary() for r in runs] for name, runs in results.items()},
             "medians": summary,
+            "costs": costs,
+            "capacity": capacity,
             "verdict": verdict,
             "stored": stored,
         },
