@@ -231,6 +231,11 @@ def _stored(name: str) -> int | None:
     return count
 
 
+def _median_known(values: list[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return median(known) if known else None
+
+
 def _capacity(costs: dict[str, list[dict]]) -> tuple[list[list[object]], dict]:
     """Medians over rounds of what one request cost the server and PostgreSQL, and what follows."""
     rows, summary = [], {}
@@ -242,12 +247,75 @@ def _capacity(costs: dict[str, list[dict]]) -> tuple[list[list[object]], dict]:
         summary[name] = {
             "server_cpu_ms": round(cpu, 3),
             "per_core_per_second": round(1000 / cpu, 1) if cpu else 0.0,
+            "postgresql_cpu_ms": median([run["postgresql_cpu_ms"] for run in runs]),
             "transactions": median([run["transactions"] for run in runs]),
             "wal_bytes": median([run["wal_bytes"] for run in runs]),
+            "database_wal_bytes": _median_known([run.get("database_wal_bytes") for run in runs]),
         }
         s = summary[name]
-        rows.append([name, s["server_cpu_ms"], s["per_core_per_second"], s["transactions"], round(s["wal_bytes"])])
+        rows.append(
+            [
+                name,
+                s["server_cpu_ms"],
+                s["per_core_per_second"],
+                s["postgresql_cpu_ms"],
+                s["transactions"],
+                "?" if s["database_wal_bytes"] is None else round(s["database_wal_bytes"]),
+                round(s["wal_bytes"]),
+            ]
+        )
     return rows, summary
+
+
+def _recheck_cost(run_id: str, count: int) -> dict:
+    """What a re-check task asks of a worker per order it re-checks: ``order_recheck`` in-process on
+    ``count`` of the run's open orders, CPU and wall time and queries each (a task's own overhead is a
+    no-op task's, which ``bench.messages`` measures)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.events import Actor
+    from orders.models import EDITABLE_STATUSES, Order
+    from orders.services.workflow import order_recheck
+
+    ids = list(
+        Order.objects.filter(external_id__startswith=f"SV{run_id}-", status__in=EDITABLE_STATUSES)
+        .order_by("?")
+        .values_list("id", flat=True)[:count]
+    )
+    if not ids:
+        return {}
+    with CaptureQueriesContext(connection) as captured:
+        wall, cpu = time.perf_counter(), time.process_time()
+        for order_id in ids:
+            order_recheck(order_id=order_id, actor=Actor.system())
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    connection.close()
+    return {
+        "orders": len(ids),
+        "cpu_ms": round(1000 * cpu / len(ids), 3),
+        "wall_ms": round(1000 * wall / len(ids), 3),
+        "queries": round(len(captured) / len(ids), 2),
+    }
+
+
+def _queued_rechecks() -> tuple[int, int]:
+    """The re-check tasks waiting in Celery's queue (what intake published after commit, no worker
+    running), and the orders they name."""
+    import base64
+
+    import redis
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return 0, 0
+    tasks = orders = 0
+    for raw in redis.Redis.from_url(settings.REDIS_URL).lrange("celery", 0, -1):
+        message = json.loads(raw)
+        if message.get("headers", {}).get("task") == "orders.tasks.orders_recheck":
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            tasks, orders = tasks + 1, orders + len(args[0])
+    return tasks, orders
 
 
 def _celery_purge() -> None:
@@ -299,6 +367,7 @@ def main() -> None:
     results: dict[str, list[LoadResult]] = {name: [] for name in names}
     costs: dict[str, list[dict]] = {name: [] for name in names}
     meter = None
+    published = (0, 0)
     try:
         server.wait_ready()
         _prime(server.port, targets, names)
@@ -324,7 +393,7 @@ def main() -> None:
                 after = meter.snapshot()
                 stored_after = _stored(name)
                 units = result.answered if stored_before is None else stored_after - stored_before
-                cost = Meter.cost(before, after, units)
+                cost = meter.cost(before, after, units)
                 results[name].append(result)
                 costs[name].append(cost)
                 print(
@@ -332,13 +401,16 @@ def main() -> None:
                     f"  p50 {result.percentile(50):7.2f} ms  p99 {result.percentile(99):7.2f} ms"
                     f"  errors {result.errors}  client CPU {result.client_cpu:.0%}"
                     f"  | per request: server CPU {cost.get('server_cpu_ms', 0):.2f} ms,"
-                    f" {cost.get('transactions', 0):.2f} PG transactions, {cost.get('wal_bytes', 0):,.0f} WAL bytes",
+                    f" PostgreSQL CPU {cost.get('postgresql_cpu_ms', 0):.2f} ms,"
+                    f" {cost.get('transactions', 0):.2f} PG transactions, WAL bytes"
+                    f" {cost.get('database_wal_bytes') or 0:,.0f} (database) {cost.get('wal_bytes', 0):,.0f} (cluster)",
                     flush=True,
                 )
     finally:
         if meter is not None:
             meter.close()
         server.stop()
+        published = _queued_rechecks()
         _celery_purge()
 
     rows, summary = [], {}
@@ -363,10 +435,13 @@ def main() -> None:
 
     capacity_rows, capacity = _capacity(costs)
     print(
-        "\nwhat one request costs (medians of rounds; requests of the whole run, warm-up included; WAL is the"
-        " whole PostgreSQL cluster's: on a shared server other sessions' writes are in it)"
+        "\nwhat one request costs (medians of rounds; requests of the whole run, warm-up included): gunicorn's CPU,"
+        " its PostgreSQL backends' CPU, transactions, WAL bytes of the bench database (pg_waldump; '?' when this"
+        " process cannot read pg_wal) and of the whole cluster (other sessions' writes included)"
     )
-    print(table(["target", "server CPU ms", "req/s per core", "PG transactions", "WAL bytes"], capacity_rows))
+    headers = ["target", "server CPU ms", "req/s per core", "PostgreSQL CPU ms", "transactions", "WAL B (db)"]
+    headers.append("WAL B (cluster)")
+    print(table(headers, capacity_rows))
 
     verdict = {}
     if "service" in summary and "baseline" in summary and summary["baseline"]["rps"]:
@@ -384,10 +459,23 @@ def main() -> None:
             f"{'met' if verdict['p99_target_met'] else 'MISSED'})"
         )
     stored = _verify(results, run_id) if "service" in names else {}
+    recheck = {}
     if stored:
         print(
             f"stored by the service in this run: {stored['orders']} orders, {stored['lines']} lines, "
             f"{stored['checks']} check results, {stored['flags']} flags, {stored['events']} events"
+        )
+        recheck = _recheck_cost(run_id, 20 if args.smoke else 200)
+        _celery_purge()  # what the re-checks published
+        tasks, rechecked = published
+        recheck["tasks_per_order"] = round(tasks / stored["orders"], 3) if stored["orders"] else 0.0
+        recheck["rechecks_per_order"] = round(rechecked / stored["orders"], 3) if stored["orders"] else 0.0
+        print(
+            f"re-check tasks published after commit: {tasks} naming {rechecked} orders, for {stored['orders']}"
+            f" orders ({recheck['tasks_per_order']:.3f} tasks and {recheck['rechecks_per_order']:.3f} re-checks"
+            f" per order); a re-check in-process: {recheck.get('cpu_ms', 0):.2f} ms"
+            f" CPU, {recheck.get('wall_ms', 0):.2f} ms wall, {recheck.get('queries', 0):.1f} queries per order"
+            f" re-checked ({recheck.get('orders', 0)} orders)"
         )
     path = results_write(
         "intake",
@@ -401,6 +489,7 @@ def main() -> None:
             "capacity": capacity,
             "verdict": verdict,
             "stored": stored,
+            "recheck": recheck,
         },
     )
     print(f"written: {path.relative_to(BENCH_DIR.parent)}")

@@ -330,6 +330,7 @@ def messages_run(worker: Worker, order_ids: list[int], meter: Meter | None = Non
     last ``sent_at``. Then checks that every message was sent exactly once. With ``meter``: PostgreSQL's
     transactions and WAL bytes per message while the worker sent them (the benchmark's own polling of
     the outbox, five queries a second, is among those transactions)."""
+    from django.db import connection
     from django.db.models import Max
 
     from orders.messaging.models import Message, MessageStatus
@@ -338,6 +339,7 @@ def messages_run(worker: Worker, order_ids: list[int], meter: Meter | None = Non
     worker.consuming(False)
     queued, publishing = _messages_queue(order_ids)
     published = time.time() - publishing
+    connection.close()  # the meter ends the database's connections (bench/capacity.py)
     before = meter.snapshot() if meter else None
     cpu = worker.cpu_seconds()
     started = time.time()
@@ -346,7 +348,8 @@ def messages_run(worker: Worker, order_ids: list[int], meter: Meter | None = Non
     finished = Message.objects.filter(status__in=[MessageStatus.SENT, MessageStatus.FAILED])
     _wait_for(finished.count, count, "messages", worker)
     cpu = worker.cpu_seconds() - cpu
-    cost = Meter.cost(before, meter.snapshot(), count) if meter and before else {}
+    connection.close()
+    cost = meter.cost(before, meter.snapshot(), count) if meter and before else {}
     ended = Message.objects.aggregate(last=Max("sent_at"))["last"]
     # The worker records the message_sent event just after it marks the row sent (another statement).
     deadline = time.monotonic() + 10
@@ -357,8 +360,10 @@ def messages_run(worker: Worker, order_ids: list[int], meter: Meter | None = Non
     runtimes = worker.runtimes_ms(MESSAGE_TASK, since, count)
     result = _summary("messages", count, started, ended.timestamp(), published, cpu, runtimes)
     result["queue_ms_per_message"] = round(1000 * queued / count, 3)
+    result["postgresql_cpu_ms"] = cost.get("postgresql_cpu_ms", 0.0)
     result["transactions"] = cost.get("transactions", 0.0)
     result["wal_bytes"] = cost.get("wal_bytes", 0.0)
+    result["database_wal_bytes"] = cost.get("database_wal_bytes") or 0.0
     return result
 
 
@@ -495,8 +500,9 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
                     f" (published in {r['publish_seconds']:.2f} s)  worker CPU {r['worker_cpu_ms']:.2f} ms per task,"
                     f" runtime p50 {r['runtime_p50_ms']:.2f} p99 {r['runtime_p99_ms']:.2f} ms"
                     + (
-                        f"  queued at {r['queue_ms_per_message']:.2f} ms each; per message {r['transactions']:.2f}"
-                        f" PG transactions, {r['wal_bytes']:,.0f} WAL bytes (cluster-wide)"
+                        f"  queued at {r['queue_ms_per_message']:.2f} ms each; per message PostgreSQL CPU"
+                        f" {r['postgresql_cpu_ms']:.2f} ms, {r['transactions']:.2f} PG transactions, WAL bytes"
+                        f" {r['database_wal_bytes']:,.0f} (database) {r['wal_bytes']:,.0f} (cluster)"
                         if kind == "messages"
                         else ""
                     ),
@@ -521,7 +527,7 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
         }
         for kind in ("noop", "messages")
     }
-    for key in ("queue_ms_per_message", "transactions", "wal_bytes"):
+    for key in ("queue_ms_per_message", "postgresql_cpu_ms", "transactions", "wal_bytes", "database_wal_bytes"):
         medians["messages"][key] = median([r["messages"][key] for r in rounds])
     ratio = medians["messages"]["per_second"] / medians["noop"]["per_second"]
     print()
@@ -554,8 +560,10 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
     print(
         f"per message sent by the worker: {medians['messages']['worker_cpu_ms']:.2f} ms of worker CPU"
         f" ({1000 / medians['messages']['worker_cpu_ms']:,.0f} messages/s per worker core),"
+        f" {medians['messages']['postgresql_cpu_ms']:.2f} ms of PostgreSQL CPU,"
         f" {medians['messages']['transactions']:.2f} PostgreSQL transactions,"
-        f" {medians['messages']['wal_bytes']:,.0f} WAL bytes (the whole cluster's: other sessions' writes included)"
+        f" WAL bytes {medians['messages']['database_wal_bytes']:,.0f} of the bench database (pg_waldump; 0: unreadable)"
+        f" and {medians['messages']['wal_bytes']:,.0f} of the cluster (other sessions' writes included)"
     )
     path = results_write(
         "messages",
