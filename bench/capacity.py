@@ -148,11 +148,16 @@ class Meter:
     def _waldump_setup(self) -> tuple[str, str, str] | None:
         """pg_waldump of the server's major version, its WAL directory and the bench database's OID, when
         this process can read them; else None (the cluster-wide figure stands alone)."""
-        version, directory, oid = self.connection.execute(
-            "SELECT current_setting('server_version_num')::int / 10000, current_setting('data_directory'),"
-            " (SELECT oid FROM pg_database WHERE datname = %s)",
-            [self.database],
-        ).fetchone()
+        import psycopg
+
+        try:  # data_directory is for superusers and pg_read_all_settings only
+            version, directory, oid = self.connection.execute(
+                "SELECT current_setting('server_version_num')::int / 10000, current_setting('data_directory'),"
+                " (SELECT oid FROM pg_database WHERE datname = %s)",
+                [self.database],
+            ).fetchone()
+        except psycopg.Error:
+            return None
         found = glob.glob(f"/usr/lib/postgresql/{version}/bin/pg_waldump")
         wal = Path(directory) / "pg_wal"
         if not found or not os.access(wal, os.R_OK | os.X_OK):
