@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db  # the subprocess reads the migrated test database; no rows needed
 
 ROOT = Path(__file__).resolve().parents[2]
 INHERITED = {k: v for k, v in os.environ.items() if k not in ("DATABASE_JIT", "DATABASE_SERVER_SIDE_BINDING")}
