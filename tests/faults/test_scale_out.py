@@ -51,7 +51,7 @@ def _sent_per_order(stack: Stack, prefix: str, kind: str) -> Counter:
 
 
 def _tasks_run(stack: Stack, task: str) -> tuple[int, int]:
-    """How many ``task`` runs each worker's log records as succeeded (node A, node B)."""
+    """How many ``task`` runs each worker's log records as succeeded since it started (node A, node B)."""
     pattern = f"Task orders.tasks.{task}["
     return tuple(  # type: ignore[return-value]
         sum(pattern in line and "succeeded" in line for line in worker.log().splitlines())
