@@ -14,6 +14,11 @@ Bodies cycle through the situations of the seed manuals (``orders.demo.ORDERS``)
 and buyers drawn from a pool, so repeat buyers (history checks, mergeable hints) occur as in a real shop.
 Each round runs the targets in turn (the order alternates between rounds); the table shows medians over
 rounds, the ratios service/baseline and the targets of issue 7. Results go to ``bench/results/``.
+
+For the capacity plan, each round also records what one request cost (``bench/capacity.py``): gunicorn's
+CPU (master and workers, from ``/proc``), PostgreSQL's transactions in the bench database and WAL bytes
+(the whole cluster's), from idle to idle, divided by the orders the round stored (the floor: by the
+requests answered), warm-up included.
 """
 
 import argparse
@@ -25,6 +30,7 @@ import sys
 import time
 import urllib.request
 
+from bench.capacity import Meter
 from bench.common import (
     BENCH_DIR,
     database_url,
@@ -212,6 +218,106 @@ def _verify(results: dict[str, list[LoadResult]], run_id: str) -> dict:
     return counts
 
 
+def _stored(name: str) -> int | None:
+    """Rows the target stores one per request (orders), counted before and after a round; None for the floor."""
+    from django.db import connection
+
+    from bench.baseline.models import BaselineOrder
+    from orders.models import Order
+
+    model = {"service": Order, "baseline": BaselineOrder}.get(name)
+    count = model.objects.count() if model else None
+    connection.close()
+    return count
+
+
+def _median_known(values: list[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return median(known) if known else None
+
+
+def _capacity(costs: dict[str, list[dict]]) -> tuple[list[list[object]], dict]:
+    """Medians over rounds of what one request cost the server and PostgreSQL, and what follows."""
+    rows, summary = [], {}
+    for name, runs in costs.items():
+        runs = [run for run in runs if run.get("units")]
+        if not runs:
+            continue
+        cpu = median([run["server_cpu_ms"] for run in runs])
+        summary[name] = {
+            "server_cpu_ms": round(cpu, 3),
+            "per_core_per_second": round(1000 / cpu, 1) if cpu else 0.0,
+            "postgresql_cpu_ms": median([run["postgresql_cpu_ms"] for run in runs]),
+            "transactions": median([run["transactions"] for run in runs]),
+            "wal_bytes": median([run["wal_bytes"] for run in runs]),
+            "database_wal_bytes": _median_known([run.get("database_wal_bytes") for run in runs]),
+        }
+        s = summary[name]
+        rows.append(
+            [
+                name,
+                s["server_cpu_ms"],
+                s["per_core_per_second"],
+                s["postgresql_cpu_ms"],
+                s["transactions"],
+                "?" if s["database_wal_bytes"] is None else round(s["database_wal_bytes"]),
+                round(s["wal_bytes"]),
+            ]
+        )
+    return rows, summary
+
+
+def _recheck_cost(run_id: str, count: int) -> dict:
+    """What a re-check task asks of a worker per order it re-checks: ``order_recheck`` in-process on
+    ``count`` of the run's open orders, CPU and wall time and queries each (a task's own overhead is a
+    no-op task's, which ``bench.messages`` measures)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.events import Actor
+    from orders.models import EDITABLE_STATUSES, Order
+    from orders.services.workflow import order_recheck
+
+    ids = list(
+        Order.objects.filter(external_id__startswith=f"SV{run_id}-", status__in=EDITABLE_STATUSES)
+        .order_by("?")
+        .values_list("id", flat=True)[:count]
+    )
+    if not ids:
+        return {}
+    with CaptureQueriesContext(connection) as captured:
+        wall, cpu = time.perf_counter(), time.process_time()
+        for order_id in ids:
+            order_recheck(order_id=order_id, actor=Actor.system())
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    connection.close()
+    return {
+        "orders": len(ids),
+        "cpu_ms": round(1000 * cpu / len(ids), 3),
+        "wall_ms": round(1000 * wall / len(ids), 3),
+        "queries": round(len(captured) / len(ids), 2),
+    }
+
+
+def _queued_rechecks() -> tuple[int, int]:
+    """The re-check tasks waiting in Celery's queue (what intake published after commit, no worker
+    running), and the orders they name."""
+    import base64
+
+    import redis
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return 0, 0
+    tasks = orders = 0
+    for raw in redis.Redis.from_url(settings.REDIS_URL).lrange("celery", 0, -1):
+        message = json.loads(raw)
+        if message.get("headers", {}).get("task") == "orders.tasks.orders_recheck":
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            tasks, orders = tasks + 1, orders + len(args[0])
+    return tasks, orders
+
+
 def _celery_purge() -> None:
     """Drop the re-check tasks intake published (no worker runs during the benchmark)."""
     from django.conf import settings
@@ -259,13 +365,19 @@ def main() -> None:
         workers=args.workers, worker_class=args.worker_class, threads=args.threads, database=database, redis=redis
     )
     results: dict[str, list[LoadResult]] = {name: [] for name in names}
+    costs: dict[str, list[dict]] = {name: [] for name in names}
+    meter = None
+    published = (0, 0)
     try:
         server.wait_ready()
         _prime(server.port, targets, names)
+        meter = Meter(database, server.process.pid)
         for round_number in range(args.rounds):
             order = names if round_number % 2 == 0 else list(reversed(names))
             for name in order:
                 target = targets[name]
+                stored_before = _stored(name)
+                before = meter.snapshot()
                 result = load_run(
                     name=name,
                     url_host="127.0.0.1",
@@ -278,15 +390,27 @@ def main() -> None:
                     duration=args.duration,
                     warmup=args.warmup,
                 )
+                after = meter.snapshot()
+                stored_after = _stored(name)
+                units = result.answered if stored_before is None else stored_after - stored_before
+                cost = meter.cost(before, after, units)
                 results[name].append(result)
+                costs[name].append(cost)
                 print(
                     f"round {round_number + 1} {name:<9} {result.rps:8.1f} req/s"
                     f"  p50 {result.percentile(50):7.2f} ms  p99 {result.percentile(99):7.2f} ms"
-                    f"  errors {result.errors}  client CPU {result.client_cpu:.0%}",
+                    f"  errors {result.errors}  client CPU {result.client_cpu:.0%}"
+                    f"  | per request: server CPU {cost.get('server_cpu_ms', 0):.2f} ms,"
+                    f" PostgreSQL CPU {cost.get('postgresql_cpu_ms', 0):.2f} ms,"
+                    f" {cost.get('transactions', 0):.2f} PG transactions, WAL bytes"
+                    f" {cost.get('database_wal_bytes') or 0:,.0f} (database) {cost.get('wal_bytes', 0):,.0f} (cluster)",
                     flush=True,
                 )
     finally:
+        if meter is not None:
+            meter.close()
         server.stop()
+        published = _queued_rechecks()
         _celery_purge()
 
     rows, summary = [], {}
@@ -309,6 +433,16 @@ def main() -> None:
     )
     print(table(["target", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "client CPU"], rows))
 
+    capacity_rows, capacity = _capacity(costs)
+    print(
+        "\nwhat one request costs (medians of rounds; requests of the whole run, warm-up included): gunicorn's CPU,"
+        " its PostgreSQL backends' CPU, transactions, WAL bytes of the bench database (pg_waldump; '?' when this"
+        " process cannot read pg_wal) and of the whole cluster (other sessions' writes included)"
+    )
+    headers = ["target", "server CPU ms", "req/s per core", "PostgreSQL CPU ms", "transactions", "WAL B (db)"]
+    headers.append("WAL B (cluster)")
+    print(table(headers, capacity_rows))
+
     verdict = {}
     if "service" in summary and "baseline" in summary and summary["baseline"]["rps"]:
         throughput = summary["service"]["rps"] / summary["baseline"]["rps"]
@@ -325,10 +459,23 @@ def main() -> None:
             f"{'met' if verdict['p99_target_met'] else 'MISSED'})"
         )
     stored = _verify(results, run_id) if "service" in names else {}
+    recheck = {}
     if stored:
         print(
             f"stored by the service in this run: {stored['orders']} orders, {stored['lines']} lines, "
             f"{stored['checks']} check results, {stored['flags']} flags, {stored['events']} events"
+        )
+        recheck = _recheck_cost(run_id, 20 if args.smoke else 200)
+        _celery_purge()  # what the re-checks published
+        tasks, rechecked = published
+        recheck["tasks_per_order"] = round(tasks / stored["orders"], 3) if stored["orders"] else 0.0
+        recheck["rechecks_per_order"] = round(rechecked / stored["orders"], 3) if stored["orders"] else 0.0
+        print(
+            f"re-check tasks published after commit: {tasks} naming {rechecked} orders, for {stored['orders']}"
+            f" orders ({recheck['tasks_per_order']:.3f} tasks and {recheck['rechecks_per_order']:.3f} re-checks"
+            f" per order); a re-check in-process: {recheck.get('cpu_ms', 0):.2f} ms"
+            f" CPU, {recheck.get('wall_ms', 0):.2f} ms wall, {recheck.get('queries', 0):.1f} queries per order"
+            f" re-checked ({recheck.get('orders', 0)} orders)"
         )
     path = results_write(
         "intake",
@@ -338,8 +485,11 @@ def main() -> None:
             "generator_ceiling": ceiling.summary(),
             "runs": {name: [r.summary() for r in runs] for name, runs in results.items()},
             "medians": summary,
+            "costs": costs,
+            "capacity": capacity,
             "verdict": verdict,
             "stored": stored,
+            "recheck": recheck,
         },
     )
     print(f"written: {path.relative_to(BENCH_DIR.parent)}")

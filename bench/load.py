@@ -35,6 +35,7 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0  # connection failures and non-2xx responses
+    answered: int = 0  # every response, warm-up and stragglers included (what the server did in the run)
     client_cpu: float = 0.0  # the generator's CPU time over the window, as a fraction of one core
     first_error: str = ""
 
@@ -53,6 +54,7 @@ class LoadResult:
         return {
             "name": self.name,
             "requests": self.requests,
+            "answered": self.answered,
             "duration_s": round(self.duration, 3),
             "rps": round(self.rps, 1),
             "p50_ms": round(self.percentile(50), 2),
@@ -180,6 +182,7 @@ async def _drive(
                     await asyncio.sleep(0.01)
                     continue
                 done = loop.time()
+                result.answered += 1
                 if sent < window_start or done > window_end:
                     continue
                 result.latencies_ms.append((done - sent) * 1000)

@@ -45,6 +45,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.capacity import Meter, children, cpu_seconds
 from bench.common import BENCH_DIR, database_url, django_setup, fail, machine, redis_url, results_write, table
 from bench.load import median, percentile
 
@@ -61,35 +62,12 @@ SUCCEEDED = re.compile(r"Task (?P<name>[\w.]+)\[[^\]]+\] succeeded in (?P<second
 # --- the worker ------------------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rpartition(")")[2].split()[1]) == pid:
-            children.append(int(entry.name))
-    return children
-
-
 def _status_kib(pid: int, field: str) -> int:
     with contextlib.suppress(OSError):  # the process is gone: nothing to read
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pss_kib(pid: int) -> int:
@@ -167,11 +145,11 @@ class Worker:
         return self.process.poll() is None
 
     def pids(self) -> list[int]:
-        return [self.process.pid, *_children(self.process.pid)]
+        return [self.process.pid, *children(self.process.pid)]
 
     def cpu_seconds(self) -> tuple[float, float]:
         """CPU time used so far by the worker's main process, and by all its processes (main and pool)."""
-        seconds = [_cpu_seconds(pid) for pid in self.pids()]
+        seconds = [cpu_seconds(pid) for pid in self.pids()]
         return seconds[0], sum(seconds)
 
     def _sample(self) -> None:
@@ -357,9 +335,12 @@ def noop_run(worker: Worker, count: int, done_key: str) -> dict:
     return _summary("noop", count, started, max(ended_at), published, cpu, runtimes)
 
 
-def messages_run(worker: Worker, order_ids: list[int]) -> dict:
+def messages_run(worker: Worker, order_ids: list[int], meter: Meter | None = None) -> dict:
     """Queue a confirmation per order through the service; from the commit (the first publish) to the
-    last ``sent_at``. Then checks that every message was sent exactly once."""
+    last ``sent_at``. Then checks that every message was sent exactly once. With ``meter``: PostgreSQL's
+    transactions and WAL bytes per message while the worker sent them (the benchmark's own polling of
+    the outbox, five queries a second, is among those transactions)."""
+    from django.db import connection
     from django.db.models import Max
 
     from orders.messaging.models import Message, MessageStatus
@@ -368,6 +349,8 @@ def messages_run(worker: Worker, order_ids: list[int]) -> dict:
     worker.consuming(False)
     queued, publishing = _messages_queue(order_ids)
     published = time.time() - publishing
+    connection.close()  # the meter ends the database's connections (bench/capacity.py)
+    before = meter.snapshot() if meter else None
     cpu = worker.cpu_seconds()
     started = time.time()
     worker.consuming(True)
@@ -375,6 +358,8 @@ def messages_run(worker: Worker, order_ids: list[int]) -> dict:
     finished = Message.objects.filter(status__in=[MessageStatus.SENT, MessageStatus.FAILED])
     _wait_for(finished.count, count, "messages", worker)
     cpu = tuple(now - before for now, before in zip(worker.cpu_seconds(), cpu, strict=True))
+    connection.close()
+    cost = meter.cost(before, meter.snapshot(), count) if meter and before else {}
     ended = Message.objects.aggregate(last=Max("sent_at"))["last"]
     # The worker records the message_sent event just after it marks the row sent (another statement).
     deadline = time.monotonic() + 10
@@ -385,6 +370,10 @@ def messages_run(worker: Worker, order_ids: list[int]) -> dict:
     runtimes = worker.runtimes_ms(MESSAGE_TASK, since, count)
     result = _summary("messages", count, started, ended.timestamp(), published, cpu, runtimes)
     result["queue_ms_per_message"] = round(1000 * queued / count, 3)
+    result["postgresql_cpu_ms"] = cost.get("postgresql_cpu_ms", 0.0)
+    result["transactions"] = cost.get("transactions", 0.0)
+    result["wal_bytes"] = cost.get("wal_bytes", 0.0)
+    result["database_wal_bytes"] = cost.get("database_wal_bytes") or 0.0
     return result
 
 
@@ -501,8 +490,10 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
     worker = Worker(concurrency=args.concurrency, database=database, redis=redis, prefix=prefix)
     rounds: list[dict] = []
     failed = True
+    meter = None
     try:
         worker.wait_ready()
+        meter = Meter(database, worker.process.pid)
         noop_run(worker, WARMUP, prefix + "warmup")
         messages_run(worker, order_ids[:WARMUP])
         _messages_reset()
@@ -512,7 +503,7 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
                 if kind == "noop":
                     runs[kind] = noop_run(worker, args.messages, f"{prefix}done-{number}")
                 else:
-                    runs[kind] = messages_run(worker, order_ids)
+                    runs[kind] = messages_run(worker, order_ids, meter)
                     _messages_reset()
                 r = runs[kind]
                 print(
@@ -520,7 +511,13 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
                     f" (published in {r['publish_seconds']:.2f} s)  worker CPU {r['worker_cpu_ms']:.2f} ms per task"
                     f" (main {r['main_cpu_ms']:.2f}),"
                     f" runtime p50 {r['runtime_p50_ms']:.2f} p99 {r['runtime_p99_ms']:.2f} ms"
-                    + (f"  queued at {r['queue_ms_per_message']:.2f} ms each" if kind == "messages" else ""),
+                    + (
+                        f"  queued at {r['queue_ms_per_message']:.2f} ms each; per message PostgreSQL CPU"
+                        f" {r['postgresql_cpu_ms']:.2f} ms, {r['transactions']:.2f} PG transactions, WAL bytes"
+                        f" {r['database_wal_bytes']:,.0f} (database) {r['wal_bytes']:,.0f} (cluster)"
+                        if kind == "messages"
+                        else ""
+                    ),
                     flush=True,
                 )
             runs["ratio"] = round(runs["messages"]["per_second"] / runs["noop"]["per_second"], 3)
@@ -528,6 +525,8 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
             rounds.append(runs)
         failed = False
     finally:
+        if meter is not None:
+            meter.close()
         memory = worker.memory() if worker.alive() else {}
         worker.stop(keep_log=args.keep_log or failed)
         if args.keep_log or failed:
@@ -548,7 +547,8 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
         }
         for kind in ("noop", "messages")
     }
-    medians["messages"]["queue_ms_per_message"] = median([r["messages"]["queue_ms_per_message"] for r in rounds])
+    for key in ("queue_ms_per_message", "postgresql_cpu_ms", "transactions", "wal_bytes", "database_wal_bytes"):
+        medians["messages"][key] = median([r["messages"][key] for r in rounds])
     ratio = medians["messages"]["per_second"] / medians["noop"]["per_second"]
     print()
     print(
@@ -587,6 +587,14 @@ def measure(args: argparse.Namespace, database: str, redis: str, prefix: str) ->
         f"highest total PSS sampled {memory.get('sampled_peak_total_pss_mib', 0):.1f} MiB"
     )
     print(f"queueing (in the publishing process): {medians['messages']['queue_ms_per_message']:.2f} ms per message")
+    print(
+        f"per message sent by the worker: {medians['messages']['worker_cpu_ms']:.2f} ms of worker CPU"
+        f" ({1000 / medians['messages']['worker_cpu_ms']:,.0f} messages/s per worker core),"
+        f" {medians['messages']['postgresql_cpu_ms']:.2f} ms of PostgreSQL CPU,"
+        f" {medians['messages']['transactions']:.2f} PostgreSQL transactions,"
+        f" WAL bytes {medians['messages']['database_wal_bytes']:,.0f} of the bench database (pg_waldump; 0: unreadable)"
+        f" and {medians['messages']['wal_bytes']:,.0f} of the cluster (other sessions' writes included)"
+    )
     path = results_write(
         "messages",
         {

@@ -104,7 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"
     # PostgreSQL's JIT compiles the plan of any query it deems costly (abnormal orders, admin counts over a
     # million rows): tens of milliseconds per query, for queries that run in a few. Off for this OLTP load.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c jit={env('DATABASE_JIT', default='off')}")
+    # Sent as a startup parameter, which PgBouncer refuses: there DATABASE_JIT is empty (nothing sent) and
+    # the database carries it (ALTER DATABASE … SET jit = off; README "Running it for real").
+    DATABASES["default"].setdefault("OPTIONS", {})
+    if _jit := env("DATABASE_JIT", default="off"):
+        DATABASES["default"]["OPTIONS"].setdefault("options", f"-c jit={_jit}")
     # Parameters bound by the server, not quoted in Python: intake's bulk inserts send arrays of values,
     # which psycopg's client-side quoting spent a quarter of the request's CPU on (bench/README.md).
     DATABASES["default"]["OPTIONS"].setdefault(

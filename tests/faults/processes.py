@@ -181,18 +181,22 @@ def redis_process(*, port: int, log_dir: Path, env: dict[str, str]) -> Process:
     return Process("redis", [*command, "--dir", str(log_dir)], env=env, log_dir=log_dir)
 
 
-def gunicorn_process(*, port: int, log_dir: Path, env: dict[str, str]) -> Process:
+def gunicorn_process(*, port: int, log_dir: Path, env: dict[str, str], name: str = "gunicorn") -> Process:
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_TIMEOUT": "30"}
     command = [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"]
-    return Process("gunicorn", command, env=env, log_dir=log_dir)
+    return Process(name, command, env=env, log_dir=log_dir)
 
 
-def celery_process(kind: str, *, log_dir: Path, env: dict[str, str]) -> Process:
+def celery_process(kind: str, *, log_dir: Path, env: dict[str, str], name: str | None = None) -> Process:
+    """A worker (node name ``<name>@host``) or a beat (schedule file ``<name>-schedule``); ``name``
+    defaults to ``kind``, and tells a second node's processes, logs and PID files apart."""
+    name = name or kind
     if kind == "worker":
-        args = ["worker", "--concurrency", "2", "-n", "faults@%h", "--without-gossip", "--without-mingle"]
+        node = "faults" if name == "worker" else f"faults-{name}"
+        args = ["worker", "--concurrency", "2", "-n", f"{node}@%h", "--without-gossip", "--without-mingle"]
     else:
-        args = ["beat", "-s", str(log_dir / "beat-schedule"), "--max-interval", "1"]
-    return Process(kind, [str(BIN / "celery"), "-A", "config", *args, "--loglevel=INFO"], env=env, log_dir=log_dir)
+        args = ["beat", "-s", str(log_dir / f"{name}-schedule"), "--max-interval", "1"]
+    return Process(name, [str(BIN / "celery"), "-A", "config", *args, "--loglevel=INFO"], env=env, log_dir=log_dir)
 
 
 def children(pid: int) -> list[int]:

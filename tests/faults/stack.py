@@ -31,6 +31,14 @@ GATEWAY_SECRET = "faults-gateway-secret"
 LEASE_SECONDS = 3
 
 
+def _json(response) -> object:
+    """The JSON body of an error answer, or None when it has none (gunicorn's own 4xx pages)."""
+    try:
+        return json.loads(response.read() or b"null")
+    except (OSError, ValueError):
+        return None
+
+
 class Stack:
     def __init__(self, *, pg_port: int, redis_port: int, directory: Path) -> None:
         self.directory = directory
@@ -61,13 +69,19 @@ class Stack:
         self.gunicorn = gunicorn_process(port=self.http_port, log_dir=self.logs, env=self.env)
         self.worker = celery_process("worker", log_dir=self.logs, env=self.env)
         self.beat = celery_process("beat", log_dir=self.logs, env=self.env)
+        # A second node (tests/faults/test_scale_out.py): gunicorn and a worker of their own, same
+        # PostgreSQL and Redis; started only by the scenarios that ask for it (``node_b_start``).
+        self.http_port_b = free_port()
+        self.gunicorn_b = gunicorn_process(port=self.http_port_b, log_dir=self.logs, env=self.env, name="gunicorn-b")
+        self.worker_b = celery_process("worker", log_dir=self.logs, env=self.env, name="worker-b")
+        self.beat_b = celery_process("beat", log_dir=self.logs, env=self.env, name="beat-b")
         self.token = ""
 
     # --- life cycle ---------------------------------------------------------------------------------
 
     def up(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
-        for process in (self.beat, self.worker, self.gunicorn, self.redis):
+        for process in (*self.node_b, self.beat, self.worker, self.gunicorn, self.redis):
             process.kill_leftover()
         self.gateway.__enter__()
         self.cluster.create()
@@ -83,7 +97,7 @@ class Stack:
         self.beat.start()
 
     def down(self) -> None:
-        for process in (self.beat, self.worker, self.gunicorn, self.redis):
+        for process in (*self.node_b, self.beat, self.worker, self.gunicorn, self.redis):
             process.kill()
         self.cluster.destroy()
         self.gateway.__exit__(None, None, None)
@@ -101,6 +115,21 @@ class Stack:
         if not self.beat.alive():
             self.beat.start()
         self.gateway.delay = 0.0
+
+    @property
+    def node_b(self) -> tuple[Process, ...]:
+        return (self.beat_b, self.worker_b, self.gunicorn_b)
+
+    def node_b_start(self) -> None:
+        """The second node's gunicorn and worker (not its beat: one beat is the deployment's rule)."""
+        if not self.gunicorn_b.alive():
+            self.gunicorn_b.start().wait_ready(lambda: port_open(self.http_port_b))
+        if not self.worker_b.alive():
+            self.worker_b.start().wait_ready(lambda: "ready." in self.worker_b.log())
+
+    def node_b_stop(self) -> None:
+        for process in self.node_b:
+            process.kill()
 
     def redis_start(self) -> None:
         self.redis.start().wait_ready(lambda: port_open(self.redis_port), timeout=20)
@@ -128,24 +157,46 @@ class Stack:
 
     # --- what a storefront and an operator see --------------------------------------------------------
 
-    def post_order(self, body: dict, *, key: str | None = None, timeout: float = 10) -> int | None:
-        """POST an order to gunicorn; the status, or None when the connection failed."""
-        headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
+    def post_order(
+        self, body: dict, *, key: str | None = None, timeout: float = 10, port: int | None = None
+    ) -> int | None:
+        """POST an order to gunicorn (node A's unless ``port``); the status, or None when the connection failed."""
+        return self.call("POST", "/api/v1/orders/", body, key=key, timeout=timeout, port=port)[0]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        *,
+        token: str | None = None,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10,
+        port: int | None = None,
+    ) -> tuple[int | None, object]:
+        """One API request (the storefront's token unless ``token``): the status and the JSON answer,
+        or (None, None) when the connection failed."""
+        headers = {
+            "Authorization": f"Token {token or self.token}",
+            "Content-Type": "application/json",
+            **(headers or {}),
+        }
         if key:
             headers["Idempotency-Key"] = key
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.http_port}/api/v1/orders/",
-            data=json.dumps(body).encode(),
+            f"http://127.0.0.1:{port or self.http_port}{path}",
+            data=None if body is None else json.dumps(body).encode(),
             headers=headers,
-            method="POST",
+            method=method,
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return response.status
+                return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
-            return error.code
-        except (OSError, urllib.error.URLError):
-            return None
+            return error.code, _json(error)
+        except (OSError, ValueError):
+            return None, None
 
     def sql(self, query: str, params: list | None = None) -> list[tuple]:
         with psycopg.connect(self.cluster.url(DATABASE), autocommit=True) as connection:
