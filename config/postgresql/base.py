@@ -95,8 +95,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
 
     def get_connection_params(self) -> dict:
+        """``OPTIONS["prepare_marked"]`` (``DATABASE_PREPARED_STATEMENTS``, on by default) prepares the marked
+        statements; off behind a transaction-mode pooler that keeps no prepared statement (PgBouncer before
+        1.21, or without ``max_prepared_statements``): a prepared statement lives on one server connection."""
         params = super().get_connection_params()
-        if params.get("cursor_factory") is base.ServerBindingCursor:
+        prepare_marked = params.pop("prepare_marked", True)
+        if prepare_marked and params.get("cursor_factory") is base.ServerBindingCursor:
             params["cursor_factory"] = PreparingCursor
             if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
                 params["prepare_threshold"] = ONLY_WHEN_ASKED

@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
     )
+    # Intake's hot statements are prepared on their connection (orders/raw_sql.py); off behind a pooler in
+    # transaction mode that cannot carry prepared statements (README "Running it for real": PgBouncer).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "prepare_marked", env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo runs several threads (runserver) against one file; wait rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
