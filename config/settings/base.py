@@ -116,9 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # Intake's hot statements are prepared on their connection (orders/raw_sql.py); off behind a pooler in
     # transaction mode that cannot carry prepared statements (README "Running it for real": PgBouncer).
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "prepare_marked", env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-    )
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_marked", env.bool("DATABASE_PREPARED_STATEMENTS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo runs several threads (runserver) against one file; wait rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
