@@ -12,15 +12,14 @@ foreign key's cached object. Columns of a join that are not listed are deferred,
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Expression, TextField
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+
+from orders.raw_sql import row_datetime
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,7 @@ def _value(model_field: models.Field, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(model_field, models.DateTimeField):
-        parsed = parse_datetime(value)
-        return timezone.make_aware(parsed, UTC) if timezone.is_naive(parsed) else parsed
+        return row_datetime(value)
     if isinstance(model_field, models.DecimalField):
         return Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places))
     if isinstance(model_field, models.JSONField):
