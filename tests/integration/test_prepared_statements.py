@@ -5,10 +5,7 @@ from django.db import connection
 
 from tests.orders.helpers import create_order
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"),
-]
+pytestmark = pytest.mark.django_db  # integration (PostgreSQL): prepared statements are PostgreSQL's
 
 
 def _prepared_statements() -> list[str]:
