@@ -1,9 +1,10 @@
 """Colour flags (插旗备注): every request category has a colour, so warehouse staff do not mix things up."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from orders.models.fields import actor_field
 
 
 class FlagColour(models.TextChoices):
@@ -51,25 +52,11 @@ class Flag(models.Model):
     # What set an automatic flag ("request.courier", "check:line.out_of_stock", "address_changed"…):
     # it clears when that cause is gone.
     cause = models.CharField(_("cause"), max_length=64, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = actor_field(_("author"))
     author_label = models.CharField(_("author label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
-    cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cleared by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    cleared_by = actor_field(_("cleared by"))
 
     class Meta:
         verbose_name = _("flag")

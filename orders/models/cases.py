@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.fields import actor_field
+
 
 class CaseKind(models.TextChoices):
     LOGISTICS = "logistics", _("logistics problem")
@@ -160,24 +162,10 @@ class Case(models.Model):
     priority = models.PositiveSmallIntegerField(_("priority"))
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     due_at = models.DateTimeField(_("deadline"))
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_to = actor_field(_("assigned to"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=CaseOutcome.choices, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("opened by"))
     # Who opened it when not a staff user: "storefront:<name>".
     created_by_label = models.CharField(_("opened by (label)"), max_length=100, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -190,14 +178,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    resolved_by = actor_field(_("resolved by"))
 
     class Meta:
         verbose_name = _("after-sale case")
@@ -230,14 +211,7 @@ class CaseNote(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(_("kind"), max_length=16, choices=CaseNoteKind.choices, default=CaseNoteKind.NOTE)
     text = models.TextField(_("text"), max_length=2000, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = actor_field(_("author"))
     author_label = models.CharField(_("author label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 

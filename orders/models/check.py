@@ -1,10 +1,10 @@
 """Stored results of the confirmation checks (the engine itself lives in ``orders.checks``)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.fields import actor_field
 from orders.models.order import Order
 
 
@@ -32,14 +32,7 @@ class CheckResult(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    resolved_by = actor_field(_("resolved by"))
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

@@ -1,11 +1,11 @@
 """Agents' money edits and merges, each kept as its own row: the history behind the events, and the
 state an unmerge needs to put every original order back exactly as it was."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.fields import actor_field
 from orders.models.order import Order, OrderLine
 
 
@@ -37,14 +37,7 @@ class PriceEdit(models.Model):
     totals_after = models.JSONField(_("totals after"))
     refund_due_before = models.DecimalField(_("refund due before"), max_digits=12, decimal_places=2)
     refund_due_after = models.DecimalField(_("refund due after"), max_digits=12, decimal_places=2)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field(_("actor"))
     actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -74,23 +67,9 @@ class OrderMerge(models.Model):
     # [{"order": id, "fields": {name: value, …}, "checks": {check id: {status, note, …}}}, …] by id.
     originals = models.JSONField(_("original orders"))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("merged by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("merged by"))
     created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
-    unmerged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("unmerged by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    unmerged_by = actor_field(_("unmerged by"))
     unmerged_at = models.DateTimeField(_("unmerged at"), null=True, blank=True)
 
     class Meta:

@@ -1,9 +1,9 @@
 """The order's history: one row per transition, edit, check change and message."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.fields import actor_field
 from orders.models.order import Order
 
 
@@ -53,14 +53,7 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=32, choices=OrderEventType.choices)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field(_("actor"))
     # Who acted when it was not a staff user: a storefront's name, "buyer" or "system".
     actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

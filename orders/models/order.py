@@ -3,7 +3,6 @@ the rules that are pure data (statuses, allowed transitions, constraints)."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.addresses import Address, address_fields_model
 from orders.models.catalog import Variant
 from orders.models.customer import Customer
+from orders.models.fields import actor_field
 from orders.models.storefront import Storefront
 
 
@@ -137,14 +137,7 @@ class Order(ShippingAddressFields):
         related_name="merged_orders",
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = actor_field(_("confirmed by"))
     shipped_courier = models.CharField(_("shipped with"), max_length=8, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)

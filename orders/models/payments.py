@@ -4,11 +4,11 @@ A storefront or an agent records a payment, a supervisor or a storefront a refun
 payment provider's ``reference``, unique per order, so that a replay of the same call is counted once.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.fields import actor_field
 from orders.models.order import Order
 from orders.text import PAYMENT_REFERENCE
 
@@ -28,14 +28,7 @@ class PaymentRecord(models.Model):
     # When the money moved, as the payment provider says (a payment's ``paid_at``); else when recorded.
     at = models.DateTimeField(_("paid at"))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field(_("actor"))
     actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
